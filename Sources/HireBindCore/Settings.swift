@@ -1,0 +1,242 @@
+public import MailboxNaming
+
+/// The intake listener.
+public struct ServerSettings: Sendable, Codable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Largest accepted webhook body; larger ones get 413.
+    public var maxBodyBytes = 1_048_576
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1_048_576) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        host = try c.value(.host, default: host)
+        port = try c.value(.port, default: port)
+        maxBodyBytes = try c.value(.maxBodyBytes, default: maxBodyBytes)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case host, port
+        case maxBodyBytes = "max_body_bytes"
+    }
+}
+
+/// The durable store.
+public struct DatabaseSettings: Sendable, Codable {
+    /// SQLite file; created with its folder when missing.
+    public var path = "var/hirebind.sqlite"
+
+    public init(path: String = "var/hirebind.sqlite") {
+        self.path = path
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        path = try c.value(.path, default: path)
+    }
+
+    enum CodingKeys: String, CodingKey { case path }
+}
+
+/// Signature schemes a source may use.
+public enum SignatureSchemeName: String, Sendable, Codable {
+    case standardWebhooks = "standard-webhooks"
+    case hubSignature = "hub-signature-256"
+}
+
+/// One HR system posting to `/v1/webhooks/{name}`.
+public struct SourceSettings: Sendable, Codable {
+    public var scheme = SignatureSchemeName.standardWebhooks
+    /// Active secrets, newest first; during a rotation both the old and the new one are listed.
+    public var secrets: [SecretReference]
+    /// Replay window: how far a signed timestamp may be from now, either way.
+    public var toleranceSeconds: Int64 = 300
+
+    public init(scheme: SignatureSchemeName = .standardWebhooks, secrets: [SecretReference], toleranceSeconds: Int64 = 300) {
+        self.scheme = scheme
+        self.secrets = secrets
+        self.toleranceSeconds = toleranceSeconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        scheme = try c.value(.scheme, default: scheme)
+        secrets = try c.decode([SecretReference].self, forKey: .secrets)
+        toleranceSeconds = try c.value(.toleranceSeconds, default: toleranceSeconds)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case scheme, secrets
+        case toleranceSeconds = "tolerance_seconds"
+    }
+}
+
+/// How mailbox addresses are formed.
+public struct NamingSettings: Sendable, Codable {
+    public var domain: String
+    public var template = "{given}.{family}"
+    public var reserved = NamingRule.defaultReserved
+
+    public init(domain: String, template: String = "{given}.{family}", reserved: [String] = NamingRule.defaultReserved) {
+        self.domain = domain
+        self.template = template
+        self.reserved = reserved
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        domain = try c.decode(String.self, forKey: .domain)
+        template = try c.value(.template, default: template)
+        reserved = try c.value(.reserved, default: reserved)
+    }
+
+    public var rule: NamingRule {
+        NamingRule(template: template, domain: domain, reserved: reserved)
+    }
+
+    enum CodingKeys: String, CodingKey { case domain, template, reserved }
+}
+
+/// The Feishu (or Lark) open platform.
+public struct FeishuSettings: Sendable, Codable {
+    public var baseURL = "https://open.feishu.cn"
+    /// The Exchange admin account bindings are made with.
+    public var adminAccount: String
+    public var userIDType = "open_id"
+    /// The tenant super admin's `user_access_token`.
+    public var userAccessToken: SecretReference
+    public var timeoutSeconds = 10.0
+    /// Attempts per job before it is given up as dead; rate-limit answers do not count.
+    public var maxAttempts = 8
+    public var retry = RetryPolicy.feishuDefault
+
+    public init(
+        baseURL: String = "https://open.feishu.cn", adminAccount: String, userIDType: String = "open_id",
+        userAccessToken: SecretReference, timeoutSeconds: Double = 10, maxAttempts: Int = 8, retry: RetryPolicy = .feishuDefault
+    ) {
+        self.baseURL = baseURL
+        self.adminAccount = adminAccount
+        self.userIDType = userIDType
+        self.userAccessToken = userAccessToken
+        self.timeoutSeconds = timeoutSeconds
+        self.maxAttempts = maxAttempts
+        self.retry = retry
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        baseURL = try c.value(.baseURL, default: baseURL)
+        adminAccount = try c.decode(String.self, forKey: .adminAccount)
+        userIDType = try c.value(.userIDType, default: userIDType)
+        userAccessToken = try c.decode(SecretReference.self, forKey: .userAccessToken)
+        timeoutSeconds = try c.value(.timeoutSeconds, default: timeoutSeconds)
+        maxAttempts = try c.value(.maxAttempts, default: maxAttempts)
+        retry = try c.value(.retry, default: retry)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case baseURL = "base_url"
+        case adminAccount = "admin_account"
+        case userIDType = "user_id_type"
+        case userAccessToken = "user_access_token"
+        case timeoutSeconds = "timeout_seconds"
+        case maxAttempts = "max_attempts"
+        case retry
+    }
+}
+
+/// The bind workers.
+public struct WorkerSettings: Sendable, Codable {
+    public var concurrency = 4
+    /// How long a leased job belongs to a worker before another may take it over.
+    public var leaseSeconds = 60.0
+    /// Longest sleep between looks at the queue when nothing wakes the worker.
+    public var pollSeconds = 1.0
+
+    public init(concurrency: Int = 4, leaseSeconds: Double = 60, pollSeconds: Double = 1) {
+        self.concurrency = concurrency
+        self.leaseSeconds = leaseSeconds
+        self.pollSeconds = pollSeconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        concurrency = try c.value(.concurrency, default: concurrency)
+        leaseSeconds = try c.value(.leaseSeconds, default: leaseSeconds)
+        pollSeconds = try c.value(.pollSeconds, default: pollSeconds)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case concurrency
+        case leaseSeconds = "lease_seconds"
+        case pollSeconds = "poll_seconds"
+    }
+}
+
+/// Results posted back to the HR system.
+public struct CallbackSettings: Sendable, Codable {
+    /// Where results go when the event names no `callback_url`; without either, no callback is sent.
+    public var defaultURL: String?
+    /// Standard Webhooks secret (`whsec_…`) callbacks are signed with.
+    public var secret: SecretReference?
+    public var timeoutSeconds = 10.0
+    public var retry = RetryPolicy.callbackDefault
+
+    public init(defaultURL: String? = nil, secret: SecretReference? = nil, timeoutSeconds: Double = 10, retry: RetryPolicy = .callbackDefault) {
+        self.defaultURL = defaultURL
+        self.secret = secret
+        self.timeoutSeconds = timeoutSeconds
+        self.retry = retry
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        defaultURL = try c.decodeIfPresent(String.self, forKey: .defaultURL)
+        secret = try c.decodeIfPresent(SecretReference.self, forKey: .secret)
+        timeoutSeconds = try c.value(.timeoutSeconds, default: timeoutSeconds)
+        retry = try c.value(.retry, default: retry)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case defaultURL = "default_url"
+        case secret
+        case timeoutSeconds = "timeout_seconds"
+        case retry
+    }
+}
+
+/// The admin API (`/v1/jobs…`); disabled when no token is configured.
+public struct AdminSettings: Sendable, Codable {
+    public var token: SecretReference?
+
+    public init(token: SecretReference? = nil) {
+        self.token = token
+    }
+}
+
+/// The bundled Feishu sandbox, run in the same process for a dry run.
+public struct SandboxSettings: Sendable, Codable {
+    public var enabled = false
+    public var host = "127.0.0.1"
+    public var port = 8081
+
+    public init(enabled: Bool = false, host: String = "127.0.0.1", port: Int = 8081) {
+        self.enabled = enabled
+        self.host = host
+        self.port = port
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        enabled = try c.value(.enabled, default: enabled)
+        host = try c.value(.host, default: host)
+        port = try c.value(.port, default: port)
+    }
+
+    enum CodingKeys: String, CodingKey { case enabled, host, port }
+}

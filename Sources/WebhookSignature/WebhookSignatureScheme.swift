@@ -1,0 +1,26 @@
+/// A way of signing webhooks: which headers carry what, and over which bytes the HMAC runs.
+public protocol WebhookSignatureScheme: Sendable {
+    /// Accepts the request when one of its signatures was made with one of `secrets`
+    /// (several secrets are active during a rotation).
+    func verify(
+        headers: HeaderLookup,
+        body: [UInt8],
+        secrets: [SigningSecret],
+        now: UnixTime
+    ) throws(SignatureFailure)
+}
+
+/// Seconds since 1970-01-01 UTC.
+public typealias UnixTime = Int64
+
+extension WebhookSignatureScheme {
+    /// True when `candidate` equals the HMAC of `message` under one of `secrets`; every secret is tried.
+    func anySecretSigned(_ message: [UInt8], candidate: [UInt8], secrets: [SigningSecret]) -> Bool {
+        var matched = false
+        for secret in secrets {
+            let expected = HMACSHA256.authenticationCode(key: secret.key, message: message)
+            if ConstantTime.equals(expected, candidate) { matched = true }
+        }
+        return matched
+    }
+}
