@@ -1,0 +1,57 @@
+/// Body of `POST /open-apis/calendar/v4/exchange_bindings`.
+public struct ExchangeBindingRequest: Sendable, Hashable, Codable {
+    public var adminAccount: String
+    public var exchangeAccount: String
+    public var userID: String
+
+    public init(adminAccount: String, exchangeAccount: String, userID: String) {
+        self.adminAccount = adminAccount
+        self.exchangeAccount = exchangeAccount
+        self.userID = userID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case adminAccount = "admin_account"
+        case exchangeAccount = "exchange_account"
+        case userID = "user_id"
+    }
+}
+
+/// The `exchange_binding` object Feishu returns.
+public struct ExchangeBinding: Sendable, Hashable, Codable {
+    public var adminAccount: String?
+    public var exchangeAccount: String?
+    public var userID: String?
+    /// `doing`, `cal_done`, `timespan_done`, `done` or `err`.
+    public var status: String?
+    public var exchangeBindingID: String
+
+    public init(adminAccount: String?, exchangeAccount: String?, userID: String?, status: String?, exchangeBindingID: String) {
+        self.adminAccount = adminAccount
+        self.exchangeAccount = exchangeAccount
+        self.userID = userID
+        self.status = status
+        self.exchangeBindingID = exchangeBindingID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case adminAccount = "admin_account"
+        case exchangeAccount = "exchange_account"
+        case userID = "user_id"
+        case status
+        case exchangeBindingID = "exchange_binding_id"
+    }
+}
+
+/// Feishu's response envelope.
+struct FeishuEnvelope<Payload: Decodable>: Decodable {
+    var code: Int
+    var msg: String?
+    var data: Payload?
+}
+
+/// A successful answer and the log id Feishu support asks for.
+public struct FeishuAnswer<Value: Sendable>: Sendable {
+    public var value: Value
+    public var logID: String?
+}

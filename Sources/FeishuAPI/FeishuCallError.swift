@@ -1,0 +1,50 @@
+public import HireBindCore
+
+/// A call to Feishu that did not succeed.
+public enum FeishuCallError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Feishu answered with a non-zero `code`.
+    case api(code: Int, message: String, httpStatus: Int, logID: String?)
+    /// No answer within the timeout: the outcome is unknown.
+    case timeout(logID: String?)
+    /// The connection failed or dropped; the outcome may be unknown.
+    case transport(String)
+    /// An answer that is not Feishu's JSON (an HTML 502 from a proxy, say).
+    case unexpectedResponse(httpStatus: Int, logID: String?)
+
+    public var errorClass: FeishuErrorClass {
+        switch self {
+        case .api(let code, _, let httpStatus, _): FeishuErrorCatalog.classify(code: code, httpStatus: httpStatus)
+        case .timeout, .transport: .retry
+        case .unexpectedResponse(let status, _): status == 429 ? .rateLimited : (status >= 500 ? .retry : .permanent)
+        }
+    }
+
+    public var logID: String? {
+        switch self {
+        case .api(_, _, _, let logID), .timeout(let logID), .unexpectedResponse(_, let logID): logID
+        case .transport: nil
+        }
+    }
+
+    /// The failure as the job history and the HR callback show it.
+    public var failure: JobFailure {
+        switch self {
+        case .api(let code, let message, let httpStatus, _):
+            JobFailure(code: String(code), message: message, hint: FeishuErrorCatalog.hint(code: code, httpStatus: httpStatus))
+        case .timeout:
+            JobFailure(code: "timeout", message: "Feishu did not answer in time", hint: "hirebind retries; the outcome of the timed-out call is unknown.")
+        case .transport(let detail):
+            JobFailure(code: "transport", message: "connection to Feishu failed: \(detail)", hint: "hirebind retries; check the network path to the Feishu base URL.")
+        case .unexpectedResponse(let status, _):
+            JobFailure(
+                code: "http_\(status)", message: "Feishu answered HTTP \(status) without a JSON body",
+                hint: status >= 500 || status == 429 ? "hirebind retries." : "Check feishu.base_url points at the open platform."
+            )
+        }
+    }
+
+    public var description: String {
+        let failure = self.failure
+        return "\(failure.code): \(failure.message)"
+    }
+}

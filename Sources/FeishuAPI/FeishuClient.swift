@@ -1,0 +1,124 @@
+public import AsyncHTTPClient
+import Foundation
+public import HireBindCore
+public import Logging
+import NIOCore
+import NIOHTTP1
+
+/// A typed client for the Feishu open platform endpoints hirebind uses.
+///
+/// Every call waits for the rate limiter, carries an explicit timeout, and branches on Feishu's JSON `code`.
+public struct FeishuClient: Sendable {
+    public static let logIDHeader = "X-Tt-Logid"
+    static let maximumResponseBytes = 1 << 20
+
+    let httpClient: HTTPClient
+    let baseURL: String
+    let timeout: TimeAmount
+    let rateLimiter: SlidingWindowRateLimiter
+    let logger: Logger
+
+    public init(
+        httpClient: HTTPClient,
+        baseURL: String,
+        timeoutSeconds: Double,
+        rateLimiter: SlidingWindowRateLimiter = SlidingWindowRateLimiter(limits: SlidingWindowRateLimiter.feishuExchangeBindings),
+        logger: Logger
+    ) {
+        self.httpClient = httpClient
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.timeout = .milliseconds(Int64(timeoutSeconds * 1000))
+        self.rateLimiter = rateLimiter
+        self.logger = logger
+    }
+
+    /// `POST /open-apis/calendar/v4/exchange_bindings?user_id_type=…`
+    public func createExchangeBinding(
+        _ body: ExchangeBindingRequest,
+        userIDType: String,
+        accessToken: Secret
+    ) async throws(FeishuCallError) -> FeishuAnswer<ExchangeBinding> {
+        let encoded: Data
+        do {
+            encoded = try JSONEncoder().encode(body)
+        } catch {
+            throw .transport("cannot encode the request: \(error)")
+        }
+        return try await call(
+            method: .POST,
+            path: "/open-apis/calendar/v4/exchange_bindings",
+            query: [("user_id_type", userIDType)],
+            body: encoded,
+            accessToken: accessToken
+        )
+    }
+
+    /// `GET /open-apis/calendar/v4/exchange_bindings/{id}?user_id_type=…`
+    public func exchangeBinding(id: String, userIDType: String, accessToken: Secret) async throws(FeishuCallError) -> FeishuAnswer<ExchangeBinding> {
+        try await call(
+            method: .GET,
+            path: "/open-apis/calendar/v4/exchange_bindings/" + Self.percentEncodePathSegment(id),
+            query: [("user_id_type", userIDType)],
+            body: nil,
+            accessToken: accessToken
+        )
+    }
+
+    func call<Payload: Decodable & Sendable>(
+        method: HTTPMethod,
+        path: String,
+        query: [(String, String)],
+        body: Data?,
+        accessToken: Secret
+    ) async throws(FeishuCallError) -> FeishuAnswer<Payload> {
+        var url = baseURL + path
+        if !query.isEmpty {
+            url += "?" + query.map { "\(Self.percentEncodePathSegment($0.0))=\(Self.percentEncodePathSegment($0.1))" }.joined(separator: "&")
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(accessToken.value)")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+
+        do {
+            try await rateLimiter.acquire()
+        } catch {
+            throw .transport("cancelled while waiting for the rate limiter")
+        }
+
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await httpClient.execute(request, timeout: timeout, logger: logger)
+            bytes = try await response.body.collect(upTo: Self.maximumResponseBytes)
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            throw .timeout(logID: nil)
+        } catch {
+            throw .transport(String(describing: error))
+        }
+        let logID = response.headers.first(name: Self.logIDHeader)
+        let status = Int(response.status.code)
+        let envelope: FeishuEnvelope<Payload>
+        do {
+            envelope = try JSONDecoder().decode(FeishuEnvelope<Payload>.self, from: Data(bytes.readableBytesView))
+        } catch {
+            throw .unexpectedResponse(httpStatus: status, logID: logID)
+        }
+        guard envelope.code == 0 else {
+            throw .api(code: envelope.code, message: envelope.msg ?? "", httpStatus: status, logID: logID)
+        }
+        guard let data = envelope.data else {
+            throw .unexpectedResponse(httpStatus: status, logID: logID)
+        }
+        return FeishuAnswer(value: data, logID: logID)
+    }
+
+    /// Percent-encodes everything but RFC 3986 unreserved characters, so base64 ids (`+`, `/`, `=`) survive a path.
+    static func percentEncodePathSegment(_ text: String) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+public import Hummingbird
+import HTTPTypes
+public import Logging
+import NIOCore
+
+/// A simulator of the Feishu exchange binding API, faithful to its documented validation, auth and answers.
+/// It is what the tests call and what a user runs for a dry run (`hirebind sandbox`).
+public struct FeishuSandbox: Sendable {
+    public static let bindingsPath = "/open-apis/calendar/v4/exchange_bindings"
+    static let userIDTypes: Set<String> = ["open_id", "union_id", "user_id"]
+    static let maximumBodyBytes = 64 * 1024
+
+    public let configuration: SandboxConfiguration
+    public let state: SandboxState
+
+    public init(configuration: SandboxConfiguration, state: SandboxState = SandboxState()) {
+        self.configuration = configuration
+        self.state = state
+    }
+
+    /// The binding id Feishu's example shows: base64 of `"{admin_account} {exchange_account}"`.
+    public static func bindingID(adminAccount: String, exchangeAccount: String) -> String {
+        Data("\(adminAccount) \(exchangeAccount)".utf8).base64EncodedString()
+    }
+
+    /// A Hummingbird application serving the sandbox on `host:port` (0 picks a free port).
+    public func application(
+        host: String,
+        port: Int,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        addRoutes(to: router)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "feishu-sandbox"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+
+    public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+        router.post(RouterPath(stringLiteral: Self.bindingsPath)) { request, context in
+            try await self.create(request, context: context)
+        }
+        router.get(RouterPath(stringLiteral: Self.bindingsPath + "/:binding_id")) { request, context in
+            try await self.get(request, context: context)
+        }
+    }
+
+    // MARK: Handlers
+
+    func create(_ request: Request, context: some RequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: Self.maximumBodyBytes)
+        await state.record(Self.recorded(request, body: body))
+        if let refusal = authorize(request) { return refusal }
+        guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
+            return Self.error(.badRequest, code: 190002, msg: "invalid parameters in request: Content-Type must be application/json; charset=utf-8")
+        }
+        let userIDType = request.uri.queryParameters.get("user_id_type") ?? "open_id"
+        guard Self.userIDTypes.contains(userIDType) else {
+            return Self.error(.badRequest, code: 190002, msg: "invalid parameters in request: user_id_type must be open_id, union_id or user_id")
+        }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] else {
+            return Self.error(.badRequest, code: 190002, msg: "invalid parameters in request: the body is not a JSON object")
+        }
+        var fields: [String: String] = [:]
+        for name in ["admin_account", "exchange_account", "user_id"] {
+            guard let value = object[name] as? String else {
+                return Self.error(.badRequest, code: 190002, msg: "invalid parameters in request: \(name) is required and must be a string")
+            }
+            guard (1...500).contains(value.count) else {
+                return Self.error(.badRequest, code: 190002, msg: "invalid parameters in request: \(name) must be 1-500 characters")
+            }
+            fields[name] = value
+        }
+        let admin = fields["admin_account"]!, exchange = fields["exchange_account"]!, userID = fields["user_id"]!
+        if configuration.usersNotInTenant.contains(userID) {
+            return Self.error(.notFound, code: 195100, msg: "user is dismiss or not exist in the tenant")
+        }
+        if let known = configuration.adminAccounts, !known.contains(admin) {
+            return Self.error(.notFound, code: 195106, msg: "admin account is not found")
+        }
+        let id = Self.bindingID(adminAccount: admin, exchangeAccount: exchange)
+        let binding = await state.bind(id: id, adminAccount: admin, exchangeAccount: exchange, userID: userID, now: Date())
+        return Self.success(binding, status: syncStatus(of: binding))
+    }
+
+    func get(_ request: Request, context: some RequestContext) async throws -> Response {
+        await state.record(Self.recorded(request, body: ByteBuffer()))
+        if let refusal = authorize(request) { return refusal }
+        let raw = context.parameters.get("binding_id") ?? ""
+        let id = raw.removingPercentEncoding ?? raw
+        guard let decoded = Data(base64Encoded: id), let text = String(data: decoded, encoding: .utf8), text.contains(" ") else {
+            return Self.error(.badRequest, code: 195102, msg: "exchange_binding_id invalid")
+        }
+        guard let binding = await state.binding(id: id) else {
+            return Self.error(.notFound, code: 195103, msg: "exchange account binding is not found")
+        }
+        return Self.success(binding, status: syncStatus(of: binding))
+    }
+
+    // MARK: Helpers
+
+    /// Nil when the bearer token belongs to a super administrator; otherwise Feishu's answer.
+    func authorize(_ request: Request) -> Response? {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "), header.count > 7 else {
+            return Self.error(.badRequest, code: 99991661, msg: "Missing access token for authorization. Please make a request with token attached.")
+        }
+        let token = String(header.dropFirst(7))
+        if configuration.superAdminTokens.contains(token) { return nil }
+        if configuration.memberTokens.contains(token) {
+            return Self.error(.forbidden, code: 195101, msg: "user is not supper administrator")
+        }
+        return Self.error(.unauthorized, code: 99991668, msg: "Invalid access token for authorization. Please make a request with token attached.")
+    }
+
+    func syncStatus(of binding: SandboxBinding) -> String {
+        Date().timeIntervalSince(binding.createdAt) >= configuration.syncSeconds ? "done" : "doing"
+    }
+
+    static func recorded(_ request: Request, body: ByteBuffer) -> RecordedRequest {
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
+        }
+        return RecordedRequest(
+            method: request.method.rawValue,
+            path: request.uri.path,
+            query: request.uri.query ?? "",
+            headers: headers,
+            body: Array(body.readableBytesView)
+        )
+    }
+
+    static func success(_ binding: SandboxBinding, status: String) -> Response {
+        json(.ok, [
+            "code": 0,
+            "msg": "success",
+            "data": [
+                "admin_account": binding.adminAccount,
+                "exchange_account": binding.exchangeAccount,
+                "user_id": binding.userID,
+                "status": status,
+                "exchange_binding_id": binding.id,
+            ] as [String: Any],
+        ])
+    }
+
+    static func error(_ status: HTTPResponse.Status, code: Int, msg: String) -> Response {
+        json(status, ["code": code, "msg": msg])
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ object: [String: Any]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[HTTPField.Name("X-Tt-Logid")!] = logID()
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func logID() -> String {
+        let stamp = Int(Date().timeIntervalSince1970)
+        return "sandbox\(stamp)\(UInt32.random(in: 0...UInt32.max))"
+    }
+}

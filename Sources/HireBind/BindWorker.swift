@@ -1,0 +1,136 @@
+import FeishuAPI
+import Foundation
+import HireBindCore
+import JobStore
+import Logging
+import ServiceLifecycle
+
+/// Leases bind jobs and calls Feishu for each; settles every job as bound, failed (permanent error),
+/// retried later (retryable error) or dead (attempts exhausted), and queues the HR callback in the same transaction.
+public struct BindWorker: Service {
+    let store: any JobStore
+    let feishu: FeishuClient
+    let accessToken: Secret
+    let settings: WorkerSettings
+    let maxAttempts: Int
+    let retry: RetryPolicy
+    let jobs: Doorbell
+    let callbacks: Doorbell
+    let logger: Logger
+
+    public init(
+        store: any JobStore, feishu: FeishuClient, accessToken: Secret, settings: WorkerSettings,
+        maxAttempts: Int, retry: RetryPolicy, jobs: Doorbell, callbacks: Doorbell, logger: Logger
+    ) {
+        self.store = store
+        self.feishu = feishu
+        self.accessToken = accessToken
+        self.settings = settings
+        self.maxAttempts = maxAttempts
+        self.retry = retry
+        self.jobs = jobs
+        self.callbacks = callbacks
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                for _ in 0..<settings.concurrency {
+                    group.addTask { await self.loop() }
+                }
+            }
+        } onGracefulShutdown: {
+            jobs.ring()
+        }
+    }
+
+    /// Takes jobs until shutdown; a job already taken is finished first.
+    func loop() async {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            let generation = jobs.generation
+            do {
+                if let lease = try await store.leaseJob(for: settings.leaseSeconds, now: Date()) {
+                    await process(lease)
+                    continue
+                }
+            } catch {
+                logger.error("cannot lease a job", metadata: ["error": "\(error)"])
+            }
+            await jobs.wait(since: generation, upTo: await sleepDuration())
+        }
+    }
+
+    /// Until the next job falls due, at most the poll interval.
+    func sleepDuration() async -> Duration {
+        let poll = settings.pollSeconds
+        guard let due = try? await store.nextDueDate() else { return .seconds(poll) }
+        let seconds = min(poll, max(0.01, due.timeIntervalSinceNow))
+        return .milliseconds(Int64(seconds * 1000))
+    }
+
+    func process(_ lease: JobLease) async {
+        let job = lease.job
+        var logger = self.logger
+        logger[metadataKey: "job_id"] = "\(job.id)"
+        logger[metadataKey: "attempt"] = "\(job.attempts)"
+        let started = Date()
+        let request = ExchangeBindingRequest(adminAccount: job.adminAccount, exchangeAccount: job.exchangeAccount, userID: job.feishuUserID)
+        do {
+            let answer = try await feishu.createExchangeBinding(request, userIDType: job.userIDType, accessToken: accessToken)
+            let binding = answer.value
+            let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: Date(), outcome: .succeeded, logID: answer.logID)
+            let result = BindResult(
+                eventID: job.eventID, employeeID: job.employeeID, jobID: job.id, status: .bound,
+                exchangeAccount: job.exchangeAccount, exchangeBindingID: binding.exchangeBindingID, syncStatus: binding.status
+            )
+            try await store.finishJob(lease, outcome: .bound(bindingID: binding.exchangeBindingID, syncStatus: binding.status), attempt: attempt, callback: result, now: Date())
+            callbacks.ring()
+            logger.info("exchange account bound", metadata: [
+                "exchange_account": "\(job.exchangeAccount)", "exchange_binding_id": "\(binding.exchangeBindingID)",
+                "sync_status": "\(binding.status ?? "")",
+            ])
+        } catch let error as FeishuCallError {
+            await settle(lease, error: error, started: started, logger: logger)
+        } catch is LeaseLostError {
+            logger.warning("lease lost while binding; another worker took the job over")
+        } catch {
+            logger.error("cannot record the job's outcome; the lease will expire and the job will be retried", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func settle(_ lease: JobLease, error: FeishuCallError, started: Date, logger: Logger) async {
+        let job = lease.job
+        let failure = error.failure
+        let now = Date()
+        var metadata: Logger.Metadata = ["code": "\(failure.code)", "message": "\(failure.message)", "class": "\(error.errorClass.rawValue)"]
+        if let logID = error.logID { metadata["feishu_log_id"] = "\(logID)" }
+        do {
+            switch error.errorClass {
+            case .permanent:
+                let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: now, outcome: .failed, failure: failure, logID: error.logID)
+                try await store.finishJob(lease, outcome: .failed(failure), attempt: attempt, callback: failedResult(job, failure), now: now)
+                callbacks.ring()
+                logger.warning("bind failed permanently", metadata: metadata)
+            case .retry where job.attempts >= maxAttempts:
+                let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: now, outcome: .failed, failure: failure, logID: error.logID)
+                try await store.finishJob(lease, outcome: .dead(failure), attempt: attempt, callback: failedResult(job, failure), now: now)
+                callbacks.ring()
+                logger.error("bind gave up after \(job.attempts) attempts; the job is dead", metadata: metadata)
+            case .retry, .rateLimited:
+                let countsAsAttempt = error.errorClass == .retry
+                let delay = retry.delay(beforeRetry: max(1, job.attempts))
+                let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: now, outcome: .retry, failure: failure, logID: error.logID)
+                try await store.retryJob(lease, attempt: attempt, retryAt: now.addingTimeInterval(delay), countsAsAttempt: countsAsAttempt)
+                metadata["retry_in_seconds"] = "\(Int(delay.rounded(.up)))"
+                logger.notice("bind will be retried", metadata: metadata)
+            }
+        } catch {
+            logger.error("cannot record the job's outcome; the lease will expire and the job will be retried", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func failedResult(_ job: BindJob, _ failure: JobFailure) -> BindResult {
+        BindResult(eventID: job.eventID, employeeID: job.employeeID, jobID: job.id, status: .failed, exchangeAccount: job.exchangeAccount, error: failure)
+    }
+}

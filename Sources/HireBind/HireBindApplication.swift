@@ -1,0 +1,83 @@
+import AsyncHTTPClient
+import FeishuAPI
+import FeishuSandbox
+import Foundation
+import HireBindCore
+import Hummingbird
+import JobStore
+import Logging
+import ServiceLifecycle
+
+/// Assembles the service: the intake and admin routes, the bind workers and the callback deliverer,
+/// and, for a dry run, the Feishu sandbox in the same process.
+public enum HireBindApplication {
+    /// Builds the application. `httpClient` is owned by the caller, who shuts it down after the app stops.
+    public static func build(
+        configuration: HireBindConfiguration,
+        secrets: ServiceSecrets,
+        store: any JobStore,
+        httpClient: HTTPClient,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+        onSandboxRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        var services: [any Service] = []
+        var feishuBaseURL = configuration.feishu.baseURL
+        if configuration.sandbox.enabled {
+            let sandbox = FeishuSandbox(configuration: SandboxConfiguration(superAdminTokens: [secrets.feishuUserAccessToken.value]))
+            var sandboxLogger = logger
+            sandboxLogger[metadataKey: "component"] = "feishu-sandbox"
+            services.append(sandbox.application(
+                host: configuration.sandbox.host, port: configuration.sandbox.port, logger: sandboxLogger, onServerRunning: onSandboxRunning
+            ))
+            feishuBaseURL = "http://\(configuration.sandbox.host):\(configuration.sandbox.port)"
+        }
+        let jobBell = Doorbell()
+        let callbackBell = Doorbell()
+        let feishu = FeishuClient(httpClient: httpClient, baseURL: feishuBaseURL, timeoutSeconds: configuration.feishu.timeoutSeconds, logger: logger)
+        services.append(BindWorker(
+            store: store, feishu: feishu, accessToken: secrets.feishuUserAccessToken, settings: configuration.worker,
+            maxAttempts: configuration.feishu.maxAttempts, retry: configuration.feishu.retry,
+            jobs: jobBell, callbacks: callbackBell, logger: logger
+        ))
+        services.append(CallbackDeliverer(
+            store: store, httpClient: httpClient, secret: secrets.callbackSecret, settings: configuration.callbacks,
+            pollSeconds: configuration.worker.pollSeconds, doorbell: callbackBell, logger: logger
+        ))
+
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
+        try WebhookRoutes(configuration: configuration, secrets: secrets, store: store, doorbell: jobBell).addRoutes(to: router)
+        AdminRoutes(store: store, token: secrets.adminToken).addRoutes(to: router)
+        router.get("/healthz") { _, _ in Response.json(.ok, ["status": "ok"]) }
+        router.get("/readyz") { _, _ in
+            _ = try await store.nextDueDate()
+            return Response.json(.ok, ["status": "ready"])
+        }
+
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "hirebind"),
+            services: services,
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.server.port) },
+            logger: logger
+        )
+    }
+
+    /// Runs the service until SIGTERM or SIGINT: opens the store, serves, drains, closes the HTTP client.
+    public static func run(configuration: HireBindConfiguration, environment: [String: String], logger: Logger) async throws {
+        let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
+        let store = try SQLiteJobStore(path: configuration.database.path)
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let app = try build(configuration: configuration, secrets: secrets, store: store, httpClient: httpClient, logger: logger) { port in
+                logger.info("hirebind listening", metadata: ["host": "\(configuration.server.host)", "port": "\(port)"])
+            }
+            try await app.runService()
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try await httpClient.shutdown()
+    }
+}

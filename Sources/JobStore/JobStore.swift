@@ -1,0 +1,148 @@
+public import Foundation
+public import HireBindCore
+public import MailboxNaming
+
+/// An accepted webhook, ready to become a job.
+public struct Intake: Sendable {
+    public var source: String
+    public var event: NewHireEvent
+    public var adminAccount: String
+    public var userIDType: String
+    /// The event's callback URL, or the configured default; nil sends no callback.
+    public var callbackURL: String?
+    public var receivedAt: Date
+
+    public init(source: String, event: NewHireEvent, adminAccount: String, userIDType: String, callbackURL: String?, receivedAt: Date) {
+        self.source = source
+        self.event = event
+        self.adminAccount = adminAccount
+        self.userIDType = userIDType
+        self.callbackURL = callbackURL
+        self.receivedAt = receivedAt
+    }
+}
+
+/// What enqueueing an intake did.
+public enum EnqueueOutcome: Sendable, Hashable {
+    /// A new job; the intake, the address reservation and the job were written in one transaction.
+    case created(JobReceipt)
+    /// The event was seen before: the first job's receipt, nothing written.
+    case duplicate(JobReceipt)
+
+    public var receipt: JobReceipt {
+        switch self {
+        case .created(let receipt), .duplicate(let receipt): receipt
+        }
+    }
+}
+
+/// A job a worker holds until `expiresAt`; only the holder of `token` may settle it.
+public struct JobLease: Sendable, Hashable {
+    public var job: BindJob
+    public var token: String
+    public var expiresAt: Date
+
+    public init(job: BindJob, token: String, expiresAt: Date) {
+        self.job = job
+        self.token = token
+        self.expiresAt = expiresAt
+    }
+}
+
+/// One call to Feishu made for a job, kept as its history.
+public struct JobAttempt: Sendable, Hashable, Codable {
+    public enum Outcome: String, Sendable, Codable {
+        case succeeded, retry, failed
+    }
+
+    public var number: Int
+    public var startedAt: Date
+    public var finishedAt: Date
+    public var outcome: Outcome
+    public var failure: JobFailure?
+    /// Feishu's `X-Tt-Logid`, for support requests.
+    public var logID: String?
+
+    public init(number: Int, startedAt: Date, finishedAt: Date, outcome: Outcome, failure: JobFailure? = nil, logID: String? = nil) {
+        self.number = number
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.outcome = outcome
+        self.failure = failure
+        self.logID = logID
+    }
+}
+
+/// How a job ended.
+public enum JobOutcome: Sendable, Hashable {
+    case bound(bindingID: String, syncStatus: String?)
+    case failed(JobFailure)
+    case dead(JobFailure)
+}
+
+/// A result waiting in the outbox to be posted to the HR system.
+public struct CallbackDelivery: Sendable, Hashable {
+    public var id: Int64
+    public var jobID: String
+    /// Stable across retries, so the receiver can drop repeats (`webhook-id`).
+    public var messageID: String
+    public var url: String
+    public var body: [UInt8]
+    /// Delivery attempts started so far, this one included.
+    public var attempts: Int
+    public var token: String
+
+    public init(id: Int64, jobID: String, messageID: String, url: String, body: [UInt8], attempts: Int, token: String) {
+        self.id = id
+        self.jobID = jobID
+        self.messageID = messageID
+        self.url = url
+        self.body = body
+        self.attempts = attempts
+        self.token = token
+    }
+}
+
+/// Where a callback stands.
+public enum CallbackStatus: String, Sendable, Codable {
+    case pending, delivering, delivered, dead
+}
+
+/// A lease that is no longer held: it expired and another worker took the job over.
+public struct LeaseLostError: Error, Sendable, CustomStringConvertible {
+    public var description: String { "the lease was lost: another worker holds the job now" }
+    public init() {}
+}
+
+/// The durable queue: intake records, mailbox reservations, jobs, their attempts and the callback outbox.
+public protocol JobStore: Sendable {
+    /// Writes the intake record, the first free mailbox address of `plan` and the job in one transaction,
+    /// or returns the first job's receipt when the event was seen before.
+    func enqueue(_ intake: Intake, plan: MailboxPlan) async throws -> EnqueueOutcome
+
+    /// The receipt of the job an earlier delivery of this event created, if any.
+    func receipt(source: String, eventID: String) async throws -> JobReceipt?
+
+    /// Leases the job that is due first (queued and due, or running with an expired lease).
+    func leaseJob(for seconds: Double, now: Date) async throws -> JobLease?
+
+    /// Schedules another attempt at `retryAt`, recording `attempt`. A rate-limited attempt is recorded
+    /// but does not count against the job's attempt limit (`countsAsAttempt: false`).
+    func retryJob(_ lease: JobLease, attempt: JobAttempt, retryAt: Date, countsAsAttempt: Bool) async throws
+
+    /// Settles the job, records `attempt` and, when `callback` is given, puts it in the outbox, in one transaction.
+    func finishJob(_ lease: JobLease, outcome: JobOutcome, attempt: JobAttempt, callback: BindResult?, now: Date) async throws
+
+    func job(id: String) async throws -> BindJob?
+    func jobs(status: JobStatus?, limit: Int) async throws -> [BindJob]
+    func attempts(jobID: String) async throws -> [JobAttempt]
+
+    /// Leases the callback that is due first.
+    func leaseCallback(for seconds: Double, now: Date) async throws -> CallbackDelivery?
+    func callbackDelivered(_ delivery: CallbackDelivery, now: Date) async throws
+    func callbackFailed(_ delivery: CallbackDelivery, error: String, retryAt: Date) async throws
+    func callbackStatus(jobID: String) async throws -> CallbackStatus?
+
+    /// The earliest time a queued job, an outbox row or a lease falls due, for sleeping until then.
+    func nextDueDate() async throws -> Date?
+}

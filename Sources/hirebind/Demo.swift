@@ -1,0 +1,243 @@
+import ArgumentParser
+import AsyncHTTPClient
+import DryRun
+import FeishuSandbox
+import Foundation
+import HireBind
+import HireBindCore
+import JobStore
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import WebhookSignature
+
+/// The quick start's main job: the whole pipeline on embedded defaults, told in plain words.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Dry run on 127.0.0.1: the service on SQLite, the Feishu sandbox and an HR callback receiver in one process, fed signed new-hire webhooks."
+    )
+
+    @Option(name: .long, help: "Folder for the SQLite store (default: a new temporary folder).")
+    var dataDirectory: String?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: .warning) }
+        let logger = Logger(label: "hirebind")
+        let folder = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-demo-\(UUID().uuidString.prefix(8))").path
+        let webhookSecret = SigningSecret(key: Self.randomBytes(32))
+        let callbackSecret = SigningSecret(key: Self.randomBytes(32))
+        let environment = [
+            "HIREBIND_WEBHOOK_SECRET": webhookSecret.standardWebhooksText,
+            "HIREBIND_CALLBACK_SECRET": callbackSecret.standardWebhooksText,
+            "HIREBIND_FEISHU_USER_ACCESS_TOKEN": "u-" + Hex.encode(Self.randomBytes(16)),
+            "HIREBIND_ADMIN_TOKEN": Hex.encode(Self.randomBytes(24)),
+        ]
+
+        let receiver = CallbackReceiver(secret: callbackSecret)
+        let sandbox = FeishuSandbox(configuration: SandboxConfiguration(superAdminTokens: [environment["HIREBIND_FEISHU_USER_ACCESS_TOKEN"]!]))
+        let receiverPort = PortAnnouncement(), sandboxPort = PortAnnouncement(), servicePort = PortAnnouncement()
+        let helpers = ServiceGroup(configuration: .init(
+            services: [
+                receiver.application(logger: logger, onServerRunning: receiverPort.announce),
+                sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: sandboxPort.announce),
+            ],
+            logger: logger
+        ))
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            try await run(folder: folder, environment: environment, webhookSecret: webhookSecret, receiver: receiver, sandbox: sandbox,
+                          helpers: helpers, ports: (receiverPort, sandboxPort, servicePort), httpClient: httpClient, logger: logger)
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try await httpClient.shutdown()
+    }
+
+    func run(
+        folder: String, environment: [String: String], webhookSecret: SigningSecret, receiver: CallbackReceiver,
+        sandbox: FeishuSandbox, helpers: ServiceGroup, ports: (PortAnnouncement, PortAnnouncement, PortAnnouncement),
+        httpClient: HTTPClient, logger: Logger
+    ) async throws {
+        let (receiverPort, sandboxPort, servicePort) = ports
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await helpers.run() }
+            guard let callbackPort = await receiverPort.port(), let feishuPort = await sandboxPort.port() else { return }
+
+            let configuration = HireBindConfiguration(
+                server: .init(host: "127.0.0.1", port: 0),
+                database: .init(path: folder + "/hirebind.sqlite"),
+                sources: ["hr": .init(secrets: [.environment("HIREBIND_WEBHOOK_SECRET")])],
+                naming: .init(domain: "example.com"),
+                feishu: .init(
+                    baseURL: "http://127.0.0.1:\(feishuPort)", adminAccount: "exchange-admin@example.com",
+                    userAccessToken: .environment("HIREBIND_FEISHU_USER_ACCESS_TOKEN")
+                ),
+                worker: .init(pollSeconds: 0.2),
+                callbacks: .init(defaultURL: "http://127.0.0.1:\(callbackPort)/hr/callback", secret: .environment("HIREBIND_CALLBACK_SECRET")),
+                admin: .init(token: .environment("HIREBIND_ADMIN_TOKEN"))
+            )
+            let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
+            let store = try SQLiteJobStore(path: configuration.database.path)
+            let app = try HireBindApplication.build(
+                configuration: configuration, secrets: secrets, store: store, httpClient: httpClient, logger: logger,
+                onServerRunning: servicePort.announce
+            )
+            let service = ServiceGroup(configuration: .init(services: [app], logger: logger))
+            group.addTask { try await service.run() }
+            guard let port = await servicePort.port() else { return }
+
+            let script = DemoScript(
+                client: httpClient, serviceURL: "http://127.0.0.1:\(port)", webhookSecret: webhookSecret,
+                adminToken: environment["HIREBIND_ADMIN_TOKEN"]!, sandbox: sandbox, receiver: receiver
+            )
+            print("""
+                hirebind dry run: everything runs in this process on 127.0.0.1; nothing leaves the machine.
+                  store     SQLite (WAL) at \(configuration.database.path)
+                  Feishu    sandbox at http://127.0.0.1:\(feishuPort)
+                  service   hirebind at http://127.0.0.1:\(port)
+                  callbacks HR receiver at http://127.0.0.1:\(callbackPort)/hr/callback
+
+                """)
+            let outcome = await script.run()
+            await service.triggerGracefulShutdown()
+            await helpers.triggerGracefulShutdown()
+            try await group.waitForAll()
+            if case .failure(let failure) = outcome {
+                throw failure
+            }
+        }
+    }
+
+    static func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+}
+
+struct DemoFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// The steps of the dry run, each printed as it happens.
+struct DemoScript {
+    let client: HTTPClient
+    let serviceURL: String
+    let webhookSecret: SigningSecret
+    let adminToken: String
+    let sandbox: FeishuSandbox
+    let receiver: CallbackReceiver
+
+    func run() async -> Result<Void, DemoFailure> {
+        do {
+            try await steps()
+            return .success(())
+        } catch let failure as DemoFailure {
+            print("\nDry run FAILED: \(failure)")
+            return .failure(failure)
+        } catch {
+            print("\nDry run FAILED: \(error)")
+            return .failure(DemoFailure(description: "\(error)"))
+        }
+    }
+
+    func steps() async throws {
+        let first = event(id: "evt-1001", employee: "E1001", given: "伟", family: "张", userID: "ou_demo_zhangwei")
+        print("1. The HR system posts a signed employee.hired webhook for 张伟 (employee E1001).")
+        let (status, receipt) = try await post(first)
+        guard status == 202, let jobID = receipt["job_id"] as? String else {
+            throw DemoFailure(description: "expected 202 Accepted, got \(status): \(receipt)")
+        }
+        print("   → \(status) Accepted: job \(jobID) will bind \(receipt["exchange_account"] ?? "?")")
+
+        print("2. A worker binds the mailbox in Feishu (the sandbox).")
+        let job = try await waitForJob(jobID)
+        guard job["status"] as? String == "succeeded" else {
+            throw DemoFailure(description: "the job ended as \(job["status"] ?? "?"): \(job["last_error"] ?? "")")
+        }
+        if let request = await sandbox.state.receivedRequests().first(where: { $0.method == "POST" }) {
+            print("   → Feishu received \(request.method) \(request.path)?\(request.query)")
+            print("     body \(String(decoding: request.body, as: UTF8.self))")
+        }
+        print("   → bound: exchange_binding_id \(job["exchange_binding_id"] ?? "?")")
+
+        print("3. hirebind posts the signed result to the HR callback.")
+        let deliveries = await receiver.inbox.waitFor(count: 1, seconds: 10)
+        guard let delivery = deliveries.first, delivery.signatureValid else {
+            throw DemoFailure(description: "no callback with a valid signature arrived within 10 s")
+        }
+        print("   → delivered, signature verified: \(String(decoding: delivery.body, as: UTF8.self))")
+
+        print("4. The HR system sends the same event again (senders retry).")
+        let (repeatStatus, repeatReceipt) = try await post(first)
+        guard repeatStatus == 200, repeatReceipt["job_id"] as? String == jobID else {
+            throw DemoFailure(description: "expected 200 with the first job, got \(repeatStatus): \(repeatReceipt)")
+        }
+        print("   → \(repeatStatus) OK: the same job \(jobID), nothing new is queued")
+
+        print("5. A second 张伟 is hired (employee E1002).")
+        let second = event(id: "evt-1002", employee: "E1002", given: "伟", family: "张", userID: "ou_demo_zhangwei_2")
+        let (secondStatus, secondReceipt) = try await post(second)
+        guard secondStatus == 202, let secondJob = secondReceipt["job_id"] as? String else {
+            throw DemoFailure(description: "expected 202 Accepted, got \(secondStatus): \(secondReceipt)")
+        }
+        print("   → \(secondStatus) Accepted: a different address, \(secondReceipt["exchange_account"] ?? "?")")
+        let secondResult = try await waitForJob(secondJob)
+        guard secondResult["status"] as? String == "succeeded" else {
+            throw DemoFailure(description: "the second job ended as \(secondResult["status"] ?? "?")")
+        }
+        _ = await receiver.inbox.waitFor(count: 2, seconds: 10)
+
+        print("6. Someone posts a webhook with a forged signature.")
+        let forged = try await post(event(id: "evt-9999", employee: "E9999", given: "Mallory", family: "Forger", userID: "ou_x"),
+                                    secret: SigningSecret(key: Array(repeating: 7, count: 32)))
+        guard forged.0 == 401 else { throw DemoFailure(description: "expected 401, got \(forged.0)") }
+        print("   → \(forged.0) Unauthorized: \((forged.1["error"] as? [String: Any])?["message"] ?? "")")
+
+        let callbacks = await receiver.inbox.all()
+        let bindings = await sandbox.state.allBindings()
+        print("\nDry run complete: \(bindings.count) bindings in Feishu, \(callbacks.filter(\.signatureValid).count) signed callbacks delivered, 1 forgery refused.")
+    }
+
+    func event(id: String, employee: String, given: String, family: String, userID: String) -> [String: Any] {
+        [
+            "event_id": id,
+            "event_type": "employee.hired",
+            "occurred_at": "2026-11-25T09:00:00Z",
+            "employee": ["employee_id": employee, "given_name": given, "family_name": family, "feishu_user_id": userID],
+        ]
+    }
+
+    func post(_ event: [String: Any], secret: SigningSecret? = nil) async throws -> (Int, [String: Any]) {
+        let body = Array(try JSONSerialization.data(withJSONObject: event, options: [.sortedKeys]))
+        var request = HTTPClientRequest(url: serviceURL + "/v1/webhooks/hr")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        let headers = StandardWebhooks.sign(
+            id: "msg_" + (event["event_id"] as? String ?? ""), timestamp: Int64(Date().timeIntervalSince1970),
+            body: body, secret: secret ?? webhookSecret
+        )
+        for header in headers { request.headers.add(name: header.name, value: header.value) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        let object = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:]
+        return (Int(response.status.code), object)
+    }
+
+    func waitForJob(_ id: String) async throws -> [String: Any] {
+        for _ in 0..<100 {
+            var request = HTTPClientRequest(url: serviceURL + "/v1/jobs/" + id)
+            request.headers.add(name: "Authorization", value: "Bearer \(adminToken)")
+            let response = try await client.execute(request, timeout: .seconds(10))
+            let bytes = try await response.body.collect(upTo: 1 << 20)
+            let object = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:]
+            if let job = object["job"] as? [String: Any], let status = job["status"] as? String, status != "queued", status != "running" {
+                return job
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw DemoFailure(description: "job \(id) did not finish within 10 s")
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import HireBind
+import HireBindCore
+import Logging
+
+@main
+struct HireBindCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hirebind",
+        abstract: "Turns a new hire in the HR system into an Exchange calendar binding in Feishu.",
+        subcommands: [Serve.self, CheckConfig.self, Sandbox.self, Demo.self]
+    )
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the service: webhook intake, bind workers and callback delivery.")
+
+    @Option(name: .long, help: "The YAML configuration file.")
+    var config: String
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
+        let configuration = try HireBindConfiguration.load(path: config)
+        try await HireBindApplication.run(
+            configuration: configuration,
+            environment: ProcessInfo.processInfo.environment,
+            logger: Logger(label: "hirebind")
+        )
+    }
+}
+
+struct CheckConfig: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validate a configuration file and the secrets it references, without starting anything."
+    )
+
+    @Option(name: .long, help: "The YAML configuration file.")
+    var config: String
+
+    func run() async throws {
+        let configuration = try HireBindConfiguration.load(path: config)
+        _ = try ServiceSecrets.resolve(configuration, environment: ProcessInfo.processInfo.environment)
+        print("\(config): OK (\(configuration.sources.count) source(s), store \(configuration.database.path))")
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension ConfigurationError: LocalizedError {
+    public var errorDescription: String? { message }
+}
