@@ -102,6 +102,7 @@ let package = Package(
             name: "DryRun",
             dependencies: [
                 "WebhookSignature",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -133,8 +134,9 @@ let package = Package(
         .testTarget(
             name: "FeishuAPITests",
             dependencies: [
-                "FeishuAPI", "FeishuSandbox", "HireBindCore",
+                "FeishuAPI", "FeishuSandbox", "HireBindCore", "DryRun",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -144,7 +146,8 @@ let package = Package(
         .testTarget(
             name: "FeishuSandboxTests",
             dependencies: [
-                "FeishuSandbox",
+                "FeishuSandbox", "DryRun",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -56,6 +56,16 @@ public struct FeishuSandbox: Sendable {
         var request = request
         let body = try await request.collectBody(upTo: Self.maximumBodyBytes)
         await state.record(Self.recorded(request, body: body))
+        switch await state.nextFault() {
+        case .error(let httpStatus, let code, let msg):
+            return Self.error(.init(code: httpStatus), code: code, msg: msg)
+        case .nonJSON(let httpStatus):
+            return Response(status: .init(code: httpStatus), body: .init(byteBuffer: ByteBuffer(string: "<html><body>Bad Gateway</body></html>")))
+        case .delay(let seconds):
+            try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+        case nil:
+            break
+        }
         if let refusal = authorize(request) { return refusal }
         guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
             return Self.error(.badRequest, code: 190002, msg: "invalid parameters in request: Content-Type must be application/json; charset=utf-8")

@@ -29,8 +29,18 @@ public struct SandboxBinding: Sendable, Hashable {
 public actor SandboxState {
     private(set) var bindings: [String: SandboxBinding] = [:]
     private(set) var requests: [RecordedRequest] = []
+    private var faults: [SandboxFault] = []
 
     public init() {}
+
+    /// The next create calls answer with these faults, one each, in order.
+    public func inject(_ faults: [SandboxFault]) {
+        self.faults.append(contentsOf: faults)
+    }
+
+    func nextFault() -> SandboxFault? {
+        faults.isEmpty ? nil : faults.removeFirst()
+    }
 
     public func record(_ request: RecordedRequest) {
         requests.append(request)

@@ -1,0 +1,9 @@
+/// A scripted answer the sandbox gives instead of its normal one, to rehearse Feishu's failures.
+public enum SandboxFault: Sendable, Hashable {
+    /// Answer with Feishu's error envelope.
+    case error(httpStatus: Int, code: Int, msg: String)
+    /// Answer with a body that is not JSON (a proxy's 502 page, say).
+    case nonJSON(httpStatus: Int)
+    /// Wait before answering normally.
+    case delay(seconds: Double)
+}

@@ -1,0 +1,91 @@
+import Foundation
+import HireBindCore
+import Testing
+
+@Suite struct ConfigurationTests {
+    /// The committed example must always load.
+    @Test func exampleConfigurationLoads() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../hirebind.example.yaml").standardized.path
+        let configuration = try HireBindConfiguration.load(path: path)
+        #expect(configuration.sources["workday"] != nil)
+        #expect(configuration.server.maxBodyBytes == 1_048_576)
+        #expect(configuration.naming.template == "{given}.{family}")
+    }
+
+    @Test func defaultsApply() throws {
+        let configuration = try HireBindConfiguration.parse(yaml: """
+            sources:
+              hr:
+                secrets: [{env: HR_SECRET}]
+            naming:
+              domain: example.com
+            feishu:
+              admin_account: admin@example.com
+              user_access_token: {env: FEISHU_TOKEN}
+            """)
+        #expect(configuration.server.port == 8080)
+        #expect(configuration.server.maxBodyBytes == 1_048_576)
+        #expect(configuration.sources["hr"]?.toleranceSeconds == 300)
+        #expect(configuration.sources["hr"]?.scheme == .standardWebhooks)
+        #expect(configuration.feishu.userIDType == "open_id")
+        #expect(configuration.feishu.baseURL == "https://open.feishu.cn")
+        #expect(configuration.worker.concurrency == 4)
+        #expect(configuration.database.path == "var/hirebind.sqlite")
+    }
+
+    @Test func missingKeyIsNamed() {
+        let error = try? #require(throws: ConfigurationError.self) {
+            try HireBindConfiguration.parse(yaml: """
+                sources: {hr: {secrets: [{env: X}]}}
+                naming: {domain: example.com}
+                feishu: {user_access_token: {env: T}}
+                """)
+        }
+        #expect(error?.message.contains("feishu.admin_account") == true)
+    }
+
+    @Test func inlineSecretIsRefused() {
+        let error = try? #require(throws: ConfigurationError.self) {
+            try HireBindConfiguration.parse(yaml: """
+                sources: {hr: {secrets: ["whsec_plaintext"]}}
+                naming: {domain: example.com}
+                feishu: {admin_account: a@example.com, user_access_token: {env: T}}
+                """)
+        }
+        #expect(error?.message.contains("sources.hr.secrets") == true)
+    }
+
+    @Test func badValuesAreRefused() {
+        #expect(throws: ConfigurationError.self) {
+            try HireBindConfiguration.parse(yaml: """
+                sources: {hr: {secrets: [{env: X}]}}
+                naming: {domain: example.com}
+                feishu: {admin_account: a@example.com, user_access_token: {env: T}, user_id_type: email}
+                """)
+        }
+        #expect(throws: ConfigurationError.self) {
+            try HireBindConfiguration.parse(yaml: """
+                sources: {"Bad Name": {secrets: [{env: X}]}}
+                naming: {domain: example.com}
+                feishu: {admin_account: a@example.com, user_access_token: {env: T}}
+                """)
+        }
+    }
+
+    @Test func secretsResolveWithoutRevealingThemselves() throws {
+        let secret = try SecretReference.environment("TOKEN").resolve(environment: ["TOKEN": " s3cr3t\n"])
+        #expect(secret.value == "s3cr3t")
+        #expect("\(secret)" == "<redacted>")
+        let error = try #require(throws: ConfigurationError.self) { try SecretReference.environment("MISSING").resolve(environment: [:]) }
+        #expect(error.message == "environment variable MISSING is not set")
+    }
+
+    @Test func retryDelaysGrowAndStayCapped() {
+        let policy = RetryPolicy(baseSeconds: 2, maxSeconds: 60)
+        for retry in 1...20 {
+            let delay = policy.delay(beforeRetry: retry)
+            let ceiling = min(60, 2 * Double(1 << min(retry - 1, 30)))
+            #expect(delay >= ceiling / 2 && delay <= ceiling)
+        }
+    }
+}
