@@ -1,4 +1,4 @@
-public import HireBindCore
+import HireBindCore
 
 /// A call to Feishu that did not succeed.
 public enum FeishuCallError: Error, Sendable, Hashable, CustomStringConvertible {

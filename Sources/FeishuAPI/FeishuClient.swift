@@ -1,7 +1,7 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 import Foundation
-public import HireBindCore
-public import Logging
+import HireBindCore
+import Logging
 import NIOCore
 import NIOHTTP1
 

@@ -1,7 +1,7 @@
 import Foundation
-public import Hummingbird
+import Hummingbird
 import HTTPTypes
-public import Logging
+import Logging
 import NIOCore
 
 /// A simulator of the Feishu exchange binding API, faithful to its documented validation, auth and answers.

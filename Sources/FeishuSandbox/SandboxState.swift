@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A request as the sandbox received it, for tests and the dry-run log.
 public struct RecordedRequest: Sendable, Hashable {

@@ -1,5 +1,5 @@
-public import Foundation
-public import MailboxNaming
+import Foundation
+import MailboxNaming
 import Yams
 
 /// The service's configuration: one YAML file, keys in snake_case, secrets referenced by

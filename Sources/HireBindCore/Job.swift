@@ -1,4 +1,4 @@
-public import MailboxNaming
+import MailboxNaming
 
 /// Where a bind job stands.
 public enum JobStatus: String, Sendable, Codable, CaseIterable {

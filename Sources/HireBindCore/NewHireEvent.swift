@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The canonical new-hire event an HR system posts to `POST /v1/webhooks/{source}`.
 public struct NewHireEvent: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A secret value. Printing, logging or encoding it never shows the value.
 public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {

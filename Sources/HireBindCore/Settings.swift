@@ -1,4 +1,4 @@
-public import MailboxNaming
+import MailboxNaming
 
 /// The intake listener.
 public struct ServerSettings: Sendable, Codable {

@@ -1,6 +1,6 @@
-public import Foundation
-public import HireBindCore
-public import MailboxNaming
+import Foundation
+import HireBindCore
+import MailboxNaming
 
 /// An accepted webhook, ready to become a job.
 public struct Intake: Sendable {

@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 import GRDB
-public import HireBindCore
-public import MailboxNaming
+import HireBindCore
+import MailboxNaming
 
 /// The embedded store: one SQLite file in WAL mode through GRDB, `synchronous=FULL` so that a
 /// committed intake survives a power cut.
