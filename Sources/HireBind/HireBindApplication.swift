@@ -5,6 +5,7 @@ import Foundation
 import HireBindCore
 import Hummingbird
 import JobStore
+import MailboxNaming
 import Logging
 import ServiceLifecycle
 
@@ -15,12 +16,13 @@ public enum HireBindApplication {
     public static func build(
         configuration: HireBindConfiguration,
         secrets: ServiceSecrets,
+        namer: MailboxNamer,
         store: any JobStore,
         httpClient: HTTPClient,
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
         onSandboxRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) throws -> some ApplicationProtocol {
+    ) -> some ApplicationProtocol {
         var services: [any Service] = []
         var feishuBaseURL = configuration.feishu.baseURL
         if configuration.sandbox.enabled {
@@ -47,7 +49,7 @@ public enum HireBindApplication {
 
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
-        try WebhookRoutes(configuration: configuration, secrets: secrets, store: store, doorbell: jobBell).addRoutes(to: router)
+        WebhookRoutes(configuration: configuration, secrets: secrets, namer: namer, store: store, doorbell: jobBell).addRoutes(to: router)
         AdminRoutes(store: store, token: secrets.adminToken).addRoutes(to: router)
         router.get("/healthz") { _, _ in Response.json(.ok, ["status": "ok"]) }
         router.get("/readyz") { _, _ in
@@ -67,10 +69,11 @@ public enum HireBindApplication {
     /// Runs the service until SIGTERM or SIGINT: opens the store, serves, drains, closes the HTTP client.
     public static func run(configuration: HireBindConfiguration, environment: [String: String], logger: Logger) async throws {
         let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
+        let namer = try configuration.naming.makeNamer()
         let store = try SQLiteJobStore(path: configuration.database.path)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
-            let app = try build(configuration: configuration, secrets: secrets, store: store, httpClient: httpClient, logger: logger) { port in
+            let app = build(configuration: configuration, secrets: secrets, namer: namer, store: store, httpClient: httpClient, logger: logger) { port in
                 logger.info("hirebind listening", metadata: ["host": "\(configuration.server.host)", "port": "\(port)"])
             }
             try await app.runService()

@@ -22,7 +22,7 @@ struct WebhookRoutes: Sendable {
     let defaultCallbackURL: String?
     let doorbell: Doorbell
 
-    init(configuration: HireBindConfiguration, secrets: ServiceSecrets, store: any JobStore, doorbell: Doorbell) throws {
+    init(configuration: HireBindConfiguration, secrets: ServiceSecrets, namer: MailboxNamer, store: any JobStore, doorbell: Doorbell) {
         var sources: [String: Source] = [:]
         for (name, settings) in configuration.sources {
             let scheme: any WebhookSignatureScheme = switch settings.scheme {
@@ -33,7 +33,7 @@ struct WebhookRoutes: Sendable {
         }
         self.sources = sources
         self.maximumBodyBytes = configuration.server.maxBodyBytes
-        self.namer = try MailboxNamer(rule: configuration.naming.rule)
+        self.namer = namer
         self.store = store
         self.feishu = configuration.feishu
         self.defaultCallbackURL = configuration.callbacks.defaultURL
@@ -80,9 +80,11 @@ struct WebhookRoutes: Sendable {
         }
         let plan: MailboxPlan
         do {
-            plan = try namer.plan(for: PersonName(given: event.employee.givenName, family: event.employee.familyName))
+            plan = try namer.plan(for: event.employee.personName, attributes: event.employee.attributes)
+        } catch .noRuleSet(let message) {
+            throw APIError(.unprocessableContent, code: "no_naming_rule", message: message)
         } catch {
-            throw APIError(.unprocessableContent, code: "unusable_name", message: "employee name: \(error)")
+            throw APIError(.unprocessableContent, code: "unusable_name", message: "\(error)")
         }
         let intake = Intake(
             source: sourceName, event: event, adminAccount: feishu.adminAccount, userIDType: feishu.userIDType,

@@ -84,8 +84,9 @@ public struct HireBindConfiguration: Sendable, Codable {
         }
         guard URL(string: feishu.baseURL)?.host != nil else { throw ConfigurationError("feishu.base_url: not an absolute URL") }
         guard (1...500).contains(feishu.adminAccount.count) else { throw ConfigurationError("feishu.admin_account: 1–500 characters") }
+        let policy = try naming.policy()
         do {
-            _ = try MailboxNamer(rule: naming.rule)
+            _ = try MailboxNamer(policy: policy)
         } catch {
             throw ConfigurationError("naming: \(error)")
         }

@@ -51,13 +51,13 @@ public struct BindJob: Sendable, Hashable, Codable {
     public var attempts: Int
     public var bindingID: String?
     public var lastError: JobFailure?
-    public var namingTrace: [NamingTraceStep]
+    public var namingTrace: NamingTrace?
 
     public init(
         id: String, source: String, eventID: String, employeeID: String, feishuUserID: String,
         exchangeAccount: String, adminAccount: String, userIDType: String, callbackURL: String?,
         status: JobStatus, attempts: Int, bindingID: String? = nil, lastError: JobFailure? = nil,
-        namingTrace: [NamingTraceStep] = []
+        namingTrace: NamingTrace? = nil
     ) {
         self.id = id
         self.source = source

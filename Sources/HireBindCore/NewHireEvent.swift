@@ -1,4 +1,5 @@
 import Foundation
+import MailboxNaming
 
 /// The canonical new-hire event an HR system posts to `POST /v1/webhooks/{source}`.
 public struct NewHireEvent: Sendable, Hashable, Codable {
@@ -30,9 +31,18 @@ public struct NewHireEvent: Sendable, Hashable, Codable {
 /// The person the event is about.
 public struct Employee: Sendable, Hashable, Codable {
     public var employeeID: String
+    /// Given and family name; both may be left empty when `fullName` is sent.
     public var givenName: String
     public var familyName: String
     public var feishuUserID: String
+    public var middleName: String?
+    public var preferredGivenName: String?
+    /// The whole name in one field (张伟, 欧阳娜娜): split by the naming rules when a part is missing.
+    public var fullName: String?
+    /// Romanised parts the HR system holds; required for Japanese names written in kanji.
+    public var romanizedGivenName: String?
+    public var romanizedFamilyName: String?
+    /// The work email HR already assigned, used first by rule sets with `prefer_hr_address`.
     public var email: String?
     public var department: String?
     public var company: String?
@@ -41,6 +51,8 @@ public struct Employee: Sendable, Hashable, Codable {
 
     public init(
         employeeID: String, givenName: String, familyName: String, feishuUserID: String,
+        middleName: String? = nil, preferredGivenName: String? = nil, fullName: String? = nil,
+        romanizedGivenName: String? = nil, romanizedFamilyName: String? = nil,
         email: String? = nil, department: String? = nil, company: String? = nil,
         location: String? = nil, employmentType: String? = nil
     ) {
@@ -48,6 +60,11 @@ public struct Employee: Sendable, Hashable, Codable {
         self.givenName = givenName
         self.familyName = familyName
         self.feishuUserID = feishuUserID
+        self.middleName = middleName
+        self.preferredGivenName = preferredGivenName
+        self.fullName = fullName
+        self.romanizedGivenName = romanizedGivenName
+        self.romanizedFamilyName = romanizedFamilyName
         self.email = email
         self.department = department
         self.company = company
@@ -55,11 +72,53 @@ public struct Employee: Sendable, Hashable, Codable {
         self.employmentType = employmentType
     }
 
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        employeeID = try c.decode(String.self, forKey: .employeeID)
+        fullName = try c.decodeIfPresent(String.self, forKey: .fullName)
+        // Given and family name may be absent when the full name is sent.
+        if fullName == nil {
+            givenName = try c.decode(String.self, forKey: .givenName)
+            familyName = try c.decode(String.self, forKey: .familyName)
+        } else {
+            givenName = try c.decodeIfPresent(String.self, forKey: .givenName) ?? ""
+            familyName = try c.decodeIfPresent(String.self, forKey: .familyName) ?? ""
+        }
+        feishuUserID = try c.decode(String.self, forKey: .feishuUserID)
+        middleName = try c.decodeIfPresent(String.self, forKey: .middleName)
+        preferredGivenName = try c.decodeIfPresent(String.self, forKey: .preferredGivenName)
+        romanizedGivenName = try c.decodeIfPresent(String.self, forKey: .romanizedGivenName)
+        romanizedFamilyName = try c.decodeIfPresent(String.self, forKey: .romanizedFamilyName)
+        email = try c.decodeIfPresent(String.self, forKey: .email)
+        department = try c.decodeIfPresent(String.self, forKey: .department)
+        company = try c.decodeIfPresent(String.self, forKey: .company)
+        location = try c.decodeIfPresent(String.self, forKey: .location)
+        employmentType = try c.decodeIfPresent(String.self, forKey: .employmentType)
+    }
+
+    /// The name as the naming rules take it.
+    public var personName: PersonName {
+        PersonName(
+            given: givenName, family: familyName, middle: middleName, preferredGiven: preferredGivenName, fullName: fullName,
+            romanizedGiven: romanizedGivenName, romanizedFamily: romanizedFamilyName, requestedAddress: email
+        )
+    }
+
+    /// The attributes naming rule sets are chosen by.
+    public var attributes: EmployeeAttributes {
+        EmployeeAttributes(company: company, department: department, location: location, employmentType: employmentType)
+    }
+
     enum CodingKeys: String, CodingKey {
         case employeeID = "employee_id"
         case givenName = "given_name"
         case familyName = "family_name"
         case feishuUserID = "feishu_user_id"
+        case middleName = "middle_name"
+        case preferredGivenName = "preferred_given_name"
+        case fullName = "full_name"
+        case romanizedGivenName = "romanized_given_name"
+        case romanizedFamilyName = "romanized_family_name"
         case email, department, company, location
         case employmentType = "employment_type"
     }
@@ -105,8 +164,22 @@ extension NewHireEvent {
             throw EventValidationError(field: "occurred_at", problem: "must be an RFC 3339 timestamp such as 2026-11-25T09:00:00Z")
         }
         try Self.require("employee.employee_id", employee.employeeID, max: Self.maximumIdentifierLength)
-        try Self.require("employee.given_name", employee.givenName, max: Self.maximumIdentifierLength)
-        try Self.require("employee.family_name", employee.familyName, max: Self.maximumIdentifierLength)
+        if let fullName = employee.fullName {
+            try Self.require("employee.full_name", fullName, max: Self.maximumIdentifierLength)
+        } else {
+            try Self.require("employee.given_name", employee.givenName, max: Self.maximumIdentifierLength)
+            try Self.require("employee.family_name", employee.familyName, max: Self.maximumIdentifierLength)
+        }
+        for (field, value) in [
+            ("employee.middle_name", employee.middleName), ("employee.preferred_given_name", employee.preferredGivenName),
+            ("employee.romanized_given_name", employee.romanizedGivenName), ("employee.romanized_family_name", employee.romanizedFamilyName),
+            ("employee.email", employee.email), ("employee.department", employee.department), ("employee.company", employee.company),
+            ("employee.location", employee.location), ("employee.employment_type", employee.employmentType),
+        ] {
+            if let value, value.count > Self.maximumIdentifierLength || value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                throw EventValidationError(field: field, problem: "must be at most \(Self.maximumIdentifierLength) characters without control characters")
+            }
+        }
         // Feishu accepts user ids of 1–500 characters.
         try Self.require("employee.feishu_user_id", employee.feishuUserID, max: 500)
         if let callbackURL {

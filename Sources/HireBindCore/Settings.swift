@@ -1,3 +1,4 @@
+import Foundation
 import MailboxNaming
 
 /// The intake listener.
@@ -76,30 +77,98 @@ public struct SourceSettings: Sendable, Codable {
     }
 }
 
-/// How mailbox addresses are formed.
+/// How mailbox addresses are formed: either one rule set in short (`domain`, `templates`) or `rule_sets`.
 public struct NamingSettings: Sendable, Codable {
-    public var domain: String
-    public var template = "{given}.{family}"
-    public var reserved = NamingRule.defaultReserved
+    public var domain: String?
+    public var templates: [String]?
+    public var ruleSets: [NamingRuleSet]?
+    public var reserved = NamingPolicy.defaultReserved
+    /// A file of former employees' addresses, one per line (`#` starts a comment): never handed out again.
+    public var neverReuseFile: String?
+    /// Separators allowed in a local part besides a-z and 0-9.
+    public var separators = ".-_"
 
-    public init(domain: String, template: String = "{given}.{family}", reserved: [String] = NamingRule.defaultReserved) {
+    public init(
+        domain: String? = nil, templates: [String]? = nil, ruleSets: [NamingRuleSet]? = nil,
+        reserved: [String] = NamingPolicy.defaultReserved, neverReuseFile: String? = nil, separators: String = ".-_"
+    ) {
         self.domain = domain
-        self.template = template
+        self.templates = templates
+        self.ruleSets = ruleSets
         self.reserved = reserved
+        self.neverReuseFile = neverReuseFile
+        self.separators = separators
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        domain = try c.decode(String.self, forKey: .domain)
-        template = try c.value(.template, default: template)
+        domain = try c.decodeIfPresent(String.self, forKey: .domain)
+        if let template = try c.decodeIfPresent(String.self, forKey: .template) {
+            templates = [template]
+        }
+        templates = try c.decodeIfPresent([String].self, forKey: .templates) ?? templates
+        ruleSets = try c.decodeIfPresent([NamingRuleSet].self, forKey: .ruleSets)
         reserved = try c.value(.reserved, default: reserved)
+        neverReuseFile = try c.decodeIfPresent(String.self, forKey: .neverReuseFile)
+        separators = try c.value(.separators, default: separators)
     }
 
-    public var rule: NamingRule {
-        NamingRule(template: template, domain: domain, reserved: reserved)
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(domain, forKey: .domain)
+        try c.encodeIfPresent(templates, forKey: .templates)
+        try c.encodeIfPresent(ruleSets, forKey: .ruleSets)
+        try c.encode(reserved, forKey: .reserved)
+        try c.encodeIfPresent(neverReuseFile, forKey: .neverReuseFile)
+        try c.encode(separators, forKey: .separators)
     }
 
-    enum CodingKeys: String, CodingKey { case domain, template, reserved }
+    /// The naming policy, with the never-reuse list already read.
+    public func policy(neverReuse: Set<String> = []) throws(ConfigurationError) -> NamingPolicy {
+        let ruleSets: [NamingRuleSet]
+        switch (self.ruleSets, domain) {
+        case (let sets?, nil):
+            ruleSets = sets
+        case (nil, let domain?):
+            ruleSets = [NamingRuleSet(domain: domain, templates: templates ?? ["{given}.{family}"])]
+        case (.some, .some):
+            throw ConfigurationError("naming: give either naming.domain (one rule set) or naming.rule_sets, not both")
+        case (nil, nil):
+            throw ConfigurationError("naming: naming.domain or naming.rule_sets is required")
+        }
+        return NamingPolicy(ruleSets: ruleSets, reserved: reserved, neverReuse: neverReuse, separators: separators)
+    }
+
+    /// The namer for these rules, with the never-reuse list read from its file.
+    public func makeNamer() throws(ConfigurationError) -> MailboxNamer {
+        let policy = try policy(neverReuse: loadNeverReuse())
+        do {
+            return try MailboxNamer(policy: policy)
+        } catch {
+            throw ConfigurationError("naming: \(error)")
+        }
+    }
+
+    /// Reads `never_reuse_file`; an empty set when none is configured.
+    public func loadNeverReuse() throws(ConfigurationError) -> Set<String> {
+        guard let path = neverReuseFile else { return [] }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("naming.never_reuse_file: cannot read \(path)")
+        }
+        var addresses: Set<String> = []
+        for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+            let entry = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let address = entry.trimmingCharacters(in: .whitespaces).lowercased()
+            if !address.isEmpty { addresses.insert(address) }
+        }
+        return addresses
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case domain, template, templates, reserved, separators
+        case ruleSets = "rule_sets"
+        case neverReuseFile = "never_reuse_file"
+    }
 }
 
 /// The Feishu (or Lark) open platform.

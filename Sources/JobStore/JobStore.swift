@@ -117,8 +117,12 @@ public struct LeaseLostError: Error, Sendable, CustomStringConvertible {
 /// The durable queue: intake records, mailbox reservations, jobs, their attempts and the callback outbox.
 public protocol JobStore: Sendable {
     /// Writes the intake record, the first free mailbox address of `plan` and the job in one transaction,
-    /// or returns the first job's receipt when the event was seen before.
+    /// or returns the first job's receipt when the event was seen before. The job keeps the naming trace and
+    /// the plan's admin account (or the intake's when the rule set names none).
     func enqueue(_ intake: Intake, plan: MailboxPlan) async throws -> EnqueueOutcome
+
+    /// Whether `address` was ever handed out (case-insensitively); addresses are never released.
+    func isTaken(_ address: String) async throws -> Bool
 
     /// The receipt of the job an earlier delivery of this event created, if any.
     func receipt(source: String, eventID: String) async throws -> JobReceipt?

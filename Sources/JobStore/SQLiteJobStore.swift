@@ -107,45 +107,31 @@ public final class SQLiteJobStore: JobStore {
             }
             let jobID = UUID().uuidString.lowercased()
             let now = intake.receivedAt.timeIntervalSince1970
-            var trace: [NamingTraceStep] = []
-            var chosen: String?
-            // The job row must exist before a reservation can reference it; it is written first with a placeholder address.
+            // The job row must exist before a reservation can reference it; its address is set once chosen.
             try db.execute(
                 sql: """
                     INSERT INTO jobs (id, source, event_id, employee_id, feishu_user_id, exchange_account, admin_account,
                         user_id_type, callback_url, event_json, naming_trace, status, attempts, next_attempt_at, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, '[]', 'queued', 0, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, 'null', 'queued', 0, ?, ?, ?)
                     """,
                 arguments: [
                     jobID, intake.source, intake.event.eventID, intake.event.employee.employeeID,
-                    intake.event.employee.feishuUserID, intake.adminAccount, intake.userIDType, intake.callbackURL,
-                    try JSONEncoder().encode(intake.event), now, now, now,
+                    intake.event.employee.feishuUserID, plan.adminAccount ?? intake.adminAccount, intake.userIDType,
+                    intake.callbackURL, try JSONEncoder().encode(intake.event), now, now, now,
                 ]
             )
-            for index in 0..<maximumCandidates {
-                let candidate = plan.candidate(index)
-                if let refusal = plan.refusal(of: candidate) {
-                    trace.append(NamingTraceStep(candidate: candidate, outcome: refusal))
-                    continue
-                }
-                // The unique key on the address decides, not an earlier read.
+            var trace = plan.trace()
+            // The unique key on the address decides, not an earlier read: concurrent intakes cannot share one.
+            let address = try plan.choose(limit: maximumCandidates, trace: &trace) { candidate in
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO mailboxes (address, job_id, reserved_at) VALUES (?, ?, ?)",
                     arguments: [candidate, jobID, now]
                 )
-                if db.changesCount == 1 {
-                    trace.append(NamingTraceStep(candidate: candidate, outcome: "chosen"))
-                    chosen = candidate
-                    break
-                }
-                trace.append(NamingTraceStep(candidate: candidate, outcome: "already handed out"))
-            }
-            guard let address = chosen else {
-                throw NamingError.exhausted("all \(maximumCandidates) candidates of \(plan.candidate(0)) are taken")
+                return db.changesCount == 1
             }
             try db.execute(
                 sql: "UPDATE jobs SET exchange_account = ?, naming_trace = ? WHERE id = ?",
-                arguments: [address, String(decoding: try JSONEncoder().encode(trace), as: UTF8.self), jobID]
+                arguments: [address, try Self.json(trace), jobID]
             )
             try db.execute(
                 sql: "INSERT INTO intakes (source, event_id, job_id, received_at) VALUES (?, ?, ?, ?)",
@@ -169,6 +155,12 @@ public final class SQLiteJobStore: JobStore {
             arguments: [source, eventID]
         ).map { row in
             JobReceipt(jobID: row["id"], exchangeAccount: row["exchange_account"], status: JobStatus(rawValue: row["status"]) ?? .queued)
+        }
+    }
+
+    public func isTaken(_ address: String) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mailboxes WHERE address = ?)", arguments: [address]) ?? false
         }
     }
 
@@ -383,7 +375,7 @@ public final class SQLiteJobStore: JobStore {
             userIDType: row["user_id_type"], callbackURL: row["callback_url"],
             status: JobStatus(rawValue: row["status"]) ?? .queued, attempts: row["attempts"], bindingID: row["binding_id"],
             lastError: try decode(JobFailure.self, row["last_error"]),
-            namingTrace: try decode([NamingTraceStep].self, row["naming_trace"]) ?? []
+            namingTrace: try decode(NamingTrace.self, row["naming_trace"])
         )
     }
 
@@ -393,7 +385,7 @@ public final class SQLiteJobStore: JobStore {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T? {
-        guard let text else { return nil }
+        guard let text, text != "null" else { return nil }
         return try JSONDecoder().decode(T.self, from: Data(text.utf8))
     }
 }

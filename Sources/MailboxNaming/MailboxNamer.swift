@@ -1,129 +1,134 @@
-/// How mailbox addresses are formed.
-public struct NamingRule: Sendable, Hashable, Codable {
-    /// Local-part template; placeholders: `{given}`, `{family}`, `{given_initial}`, `{family_initial}`.
-    public var template: String
-    /// Mail domain, e.g. `corp.example.com`.
-    public var domain: String
-    /// Local parts that are never handed out (compared case-insensitively).
-    public var reserved: [String]
+import Foundation
 
-    public static let defaultReserved = [
-        "abuse", "admin", "administrator", "hostmaster", "info", "mailer-daemon", "noreply", "no-reply",
-        "postmaster", "root", "security", "support", "webmaster",
-    ]
-
-    public init(template: String = "{given}.{family}", domain: String, reserved: [String] = NamingRule.defaultReserved) {
-        self.template = template
-        self.domain = domain
-        self.reserved = reserved
-    }
-}
-
-/// Maps an employee's name to mailbox address candidates.
+/// Maps an employee's name to mailbox address candidates, by the first rule set that matches the employee.
 ///
-/// The namer is pure: uniqueness against addresses already handed out is decided by the store,
-/// which tries the candidates of a ``MailboxPlan`` in order inside the transaction that writes the job.
+/// The namer is pure: uniqueness against the addresses already handed out is decided by the store,
+/// which tries a plan's candidates in order inside the transaction that writes the job.
 public struct MailboxNamer: Sendable {
     /// Exchange and Entra ID limit the local part of a UPN to 64 characters.
     public static let maximumLocalPartLength = 64
-    public static let placeholders: Set<String> = ["given", "family", "given_initial", "family_initial"]
 
-    public let rule: NamingRule
-    private let romanizer = Romanizer()
-    private let reserved: Set<String>
-
-    public init(rule: NamingRule) throws(NamingError) {
-        let tokens = Self.tokens(in: rule.template)
-        for case .placeholder(let name) in tokens where !Self.placeholders.contains(name) {
-            throw .invalidRule("unknown placeholder {\(name)} in template '\(rule.template)'")
-        }
-        guard tokens.contains(where: { if case .placeholder = $0 { true } else { false } }) else {
-            throw .invalidRule("template '\(rule.template)' has no placeholder")
-        }
-        guard Self.isValidDomain(rule.domain) else {
-            throw .invalidRule("'\(rule.domain)' is not a mail domain")
-        }
-        self.rule = rule
-        self.reserved = Set(rule.reserved.map { $0.lowercased() })
+    struct CompiledRuleSet: Sendable {
+        var rule: NamingRuleSet
+        var plainTemplates: [CandidateTemplate]
+        var counterTemplate: CandidateTemplate
     }
 
-    /// Romanises the name and renders the template; throws when nothing usable is left.
-    public func plan(for name: PersonName) throws(NamingError) -> MailboxPlan {
-        let family = romanizer.family(name.family)
-        let given = romanizer.given(name.given)
-        guard !family.isEmpty || !given.isEmpty else {
-            throw .nothingUsable("neither given_name nor family_name leaves any letter or digit after transliteration")
+    public let policy: NamingPolicy
+    let ruleSets: [CompiledRuleSet]
+    let separators: Set<Character>
+    let reserved: Set<String>
+    let neverReuse: Set<String>
+
+    public init(policy: NamingPolicy) throws(NamingError) {
+        let separators = Set(policy.separators)
+        guard separators.isSubset(of: [".", "-", "_"]) else {
+            throw .invalidRule("separators may only be '.', '-' and '_' (what Exchange and Entra ID accept)")
         }
-        let values: [String: String] = [
-            "given": given,
-            "family": family,
-            "given_initial": String(given.prefix(1)),
-            "family_initial": String(family.prefix(1)),
-        ]
-        var local = ""
-        for token in Self.tokens(in: rule.template) {
-            switch token {
-            case .literal(let text): local += text
-            case .placeholder(let name): local += values[name] ?? ""
+        guard !policy.ruleSets.isEmpty else { throw .invalidRule("at least one rule set is required") }
+        var compiled: [CompiledRuleSet] = []
+        var names: Set<String> = []
+        for rule in policy.ruleSets {
+            guard names.insert(rule.name).inserted else { throw .invalidRule("two rule sets are named '\(rule.name)'") }
+            guard Self.isValidDomain(rule.domain) else { throw .invalidRule("rule set '\(rule.name)': '\(rule.domain)' is not a mail domain") }
+            guard !rule.templates.isEmpty else { throw .invalidRule("rule set '\(rule.name)' has no template") }
+            guard rule.counter.start >= 0, (0...9).contains(rule.counter.padding) else {
+                throw .invalidRule("rule set '\(rule.name)': the counter starts at 0 or more and pads to at most 9 digits")
             }
+            var templates: [CandidateTemplate] = []
+            for text in rule.templates {
+                do {
+                    templates.append(try CandidateTemplate(text, separators: separators))
+                } catch {
+                    throw .invalidRule("rule set '\(rule.name)': \(error)")
+                }
+            }
+            if let misplaced = templates.dropLast().first(where: \.hasCounter) {
+                throw .invalidRule("rule set '\(rule.name)': {n} may only appear in the last template, not in '\(misplaced.text)'")
+            }
+            let last = templates[templates.count - 1]
+            compiled.append(CompiledRuleSet(
+                rule: rule,
+                plainTemplates: last.hasCounter ? Array(templates.dropLast()) : templates,
+                counterTemplate: last.withCounterAppended()
+            ))
         }
-        local = Self.tidySeparators(local.lowercased())
-        guard !local.isEmpty else {
-            throw .nothingUsable("the template '\(rule.template)' renders an empty local part for this name")
+        self.policy = policy
+        self.ruleSets = compiled
+        self.separators = separators
+        self.reserved = Set(policy.reserved.map { $0.lowercased() })
+        self.neverReuse = Set(policy.neverReuse.map { $0.lowercased() })
+    }
+
+    /// A namer with one rule set, `{given}.{family}` at `domain` unless told otherwise.
+    public init(domain: String, templates: [String] = ["{given}.{family}"]) throws(NamingError) {
+        try self.init(policy: NamingPolicy(ruleSets: [NamingRuleSet(domain: domain, templates: templates)]))
+    }
+
+    /// Chooses the rule set, romanises the name and prepares the candidates.
+    public func plan(for name: PersonName, attributes: EmployeeAttributes = .init()) throws(NamingError) -> MailboxPlan {
+        guard let compiled = ruleSets.first(where: { $0.rule.when?.matches(attributes) ?? true }) else {
+            throw .noRuleSet("no naming rule set matches this employee (company, department, location, employment_type)")
+        }
+        let rule = compiled.rule
+        var notes: [String] = []
+        let parts = try NameParts(name, rule: rule, notes: &notes)
+        // Given and family are always there (one may be empty: a mononym); the optional parts only when known,
+        // so that a template needing a missing one is passed over.
+        var values: [String: String] = [
+            "given": parts.given,
+            "family": parts.family,
+            "given_initial": String(parts.given.prefix(1)),
+            "family_initial": String(parts.family.prefix(1)),
+        ]
+        if !parts.middle.isEmpty {
+            values["middle"] = parts.middle
+            values["middle_initial"] = String(parts.middle.prefix(1))
+        }
+        if !parts.preferredGiven.isEmpty {
+            values["preferred_given"] = parts.preferredGiven
+        }
+        var requested: String?
+        if rule.preferHRAddress, let address = name.requestedAddress?.trimmingCharacters(in: .whitespaces).lowercased(), !address.isEmpty {
+            requested = address
         }
         return MailboxPlan(
-            localPart: local,
-            domain: rule.domain.lowercased(),
-            familyRomanized: family,
-            givenRomanized: given,
-            reserved: reserved
+            ruleSet: rule.name, domain: rule.domain.lowercased(), adminAccount: rule.adminAccount,
+            familyRomanized: parts.family, givenRomanized: parts.given, notes: notes,
+            requestedAddress: requested, values: values, plainTemplates: compiled.plainTemplates,
+            counterTemplate: compiled.counterTemplate, counter: rule.counter, namer: self
         )
     }
 
-    // MARK: Template parsing
-
-    enum Token: Equatable {
-        case literal(String)
-        case placeholder(String)
+    /// Why `address` may never be handed out, whatever the store holds; nil when it may.
+    func refusal(of address: String) -> String? {
+        let lowered = address.lowercased()
+        if neverReuse.contains(lowered) { return "on the never-reuse list" }
+        let local = lowered.split(separator: "@").first.map(String.init) ?? lowered
+        if reserved.contains(local) { return "reserved name" }
+        return nil
     }
 
-    static func tokens(in template: String) -> [Token] {
-        var tokens: [Token] = []
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{") {
-            if open > rest.startIndex { tokens.append(.literal(String(rest[..<open]))) }
-            guard let close = rest[open...].firstIndex(of: "}") else {
-                tokens.append(.literal(String(rest[open...])))
-                return tokens
-            }
-            tokens.append(.placeholder(String(rest[rest.index(after: open)..<close])))
-            rest = rest[rest.index(after: close)...]
-        }
-        if !rest.isEmpty { tokens.append(.literal(String(rest))) }
-        return tokens
-    }
-
-    /// Keeps `a-z 0-9 . - _`, collapses runs of separators to their first, strips them at both ends.
-    static func tidySeparators(_ text: String) -> String {
+    /// Keeps a-z, 0-9 and the allowed separators; collapses runs of separators to their first and strips
+    /// them at both ends.
+    func tidy(_ text: String) -> String {
         var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "a"..."z", "0"..."9":
-                out.unicodeScalars.append(scalar)
-            case ".", "-", "_":
-                if let last = out.unicodeScalars.last, !isSeparator(last) {
-                    out.unicodeScalars.append(scalar)
-                }
-            default:
-                continue
+        for character in text.lowercased() {
+            if ("a"..."z").contains(character) || ("0"..."9").contains(character) {
+                out.append(character)
+            } else if separators.contains(character) || (character == "-" && !separators.isEmpty) {
+                // A hyphen inside a name part becomes the first allowed separator when '-' is not allowed.
+                let separator = separators.contains(character) ? character : (separators.contains(".") ? "." : separators.first!)
+                if let last = out.last, !"._-".contains(last) { out.append(separator) }
             }
         }
-        while let last = out.unicodeScalars.last, isSeparator(last) { out.unicodeScalars.removeLast() }
+        while let last = out.last, "._-".contains(last) { out.removeLast() }
         return out
     }
 
-    static func isSeparator(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "." || scalar == "-" || scalar == "_"
+    /// Whether `local` is a local part hirebind could have produced under this policy.
+    func isWellFormed(local: String) -> Bool {
+        !local.isEmpty && local.count <= Self.maximumLocalPartLength && tidy(local) == local
     }
 
     static func isValidDomain(_ domain: String) -> Bool {
@@ -136,49 +141,20 @@ public struct MailboxNamer: Sendable {
     }
 }
 
-/// The romanised name and the ordered addresses it may take.
-public struct MailboxPlan: Sendable, Hashable {
-    public let localPart: String
-    public let domain: String
-    public let familyRomanized: String
-    public let givenRomanized: String
-    let reserved: Set<String>
-
-    /// The address of the `index`-th candidate: 0 is the plain address, then a counter from 2 is appended
-    /// (`wei.zhang`, `wei.zhang2`, …). The name part is truncated so that the counter always fits in 64 characters.
-    public func candidate(_ index: Int) -> String {
-        let suffix = index == 0 ? "" : String(index + 1)
-        let base = MailboxNamer.tidySeparators(String(localPart.prefix(MailboxNamer.maximumLocalPartLength - suffix.count)))
-        return "\(base)\(suffix)@\(domain)"
-    }
-
-    /// Why a candidate may not be handed out regardless of the store, or nil.
-    public func refusal(of address: String) -> String? {
-        let local = address.split(separator: "@").first.map(String.init) ?? address
-        return reserved.contains(local.lowercased()) ? "reserved name" : nil
-    }
-}
-
-/// A decision about one candidate address, kept with the job to explain the choice.
-public struct NamingTraceStep: Sendable, Hashable, Codable {
-    public var candidate: String
-    public var outcome: String
-
-    public init(candidate: String, outcome: String) {
-        self.candidate = candidate
-        self.outcome = outcome
-    }
-}
-
-/// Why no address could be formed.
+/// Why no address could be formed. Each message says what to send or change.
 public enum NamingError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidRule(String)
     case nothingUsable(String)
+    case needsRomanization(field: String)
+    case noRuleSet(String)
     case exhausted(String)
 
     public var description: String {
         switch self {
-        case .invalidRule(let message), .nothingUsable(let message), .exhausted(let message): message
+        case .invalidRule(let message), .nothingUsable(let message), .noRuleSet(let message), .exhausted(let message):
+            message
+        case .needsRomanization(let field):
+            "\(field) is written in kanji, whose reading cannot be derived: send employee.romanized_family_name and employee.romanized_given_name"
         }
     }
 }

@@ -80,8 +80,8 @@ struct Demo: AsyncParsableCommand {
             )
             let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
             let store = try SQLiteJobStore(path: configuration.database.path)
-            let app = try HireBindApplication.build(
-                configuration: configuration, secrets: secrets, store: store, httpClient: httpClient, logger: logger,
+            let app = HireBindApplication.build(
+                configuration: configuration, secrets: secrets, namer: try configuration.naming.makeNamer(), store: store, httpClient: httpClient, logger: logger,
                 onServerRunning: servicePort.announce
             )
             let service = ServiceGroup(configuration: .init(services: [app], logger: logger))

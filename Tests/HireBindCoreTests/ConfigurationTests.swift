@@ -9,7 +9,7 @@ import Testing
         let configuration = try HireBindConfiguration.load(path: path)
         #expect(configuration.sources["workday"] != nil)
         #expect(configuration.server.maxBodyBytes == 1_048_576)
-        #expect(configuration.naming.template == "{given}.{family}")
+        #expect(configuration.naming.templates == ["{given}.{family}"])
     }
 
     @Test func defaultsApply() throws {

@@ -75,10 +75,10 @@ struct Stack {
                 admin: .init(token: .environment("ADMIN_TOKEN"))
             )
             let store = try SQLiteJobStore(path: configuration.database.path)
-            let app = try HireBindApplication.build(
+            let app = HireBindApplication.build(
                 configuration: configuration,
                 secrets: try ServiceSecrets.resolve(configuration, environment: environment),
-                store: store, httpClient: .shared, logger: logger, onServerRunning: servicePort.announce
+                namer: try configuration.naming.makeNamer(), store: store, httpClient: .shared, logger: logger, onServerRunning: servicePort.announce
             )
             try await withRunningServices([app], logger: logger) {
                 let stack = Stack(

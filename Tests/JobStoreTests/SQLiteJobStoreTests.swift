@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct SQLiteJobStoreTests {
     let store: SQLiteJobStore
-    let namer = try! MailboxNamer(rule: NamingRule(domain: "example.com"))
+    let namer = try! MailboxNamer(domain: "example.com")
 
     init() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-store-\(UUID().uuidString)")
@@ -36,7 +36,8 @@ import Testing
         let job = try #require(try await store.job(id: receipt.jobID))
         #expect(job.eventID == "e1")
         #expect(job.exchangeAccount == "wei.zhang@example.com")
-        #expect(job.namingTrace == [NamingTraceStep(candidate: "wei.zhang@example.com", outcome: "chosen")])
+        #expect(job.namingTrace?.steps == [NamingTrace.Step(candidate: "wei.zhang@example.com", origin: "{given}.{family}", outcome: "chosen")])
+        #expect(job.namingTrace?.familyRomanized == "zhang")
         #expect(try await store.receipt(source: "hr", eventID: "e1") == receipt)
     }
 
@@ -53,7 +54,7 @@ import Testing
         #expect(first.receipt.exchangeAccount == "wei.zhang@example.com")
         #expect(second.receipt.exchangeAccount == "wei.zhang2@example.com")
         let job = try #require(try await store.job(id: second.receipt.jobID))
-        #expect(job.namingTrace.map(\.outcome) == ["already handed out", "chosen"])
+        #expect(job.namingTrace?.steps.map(\.outcome) == ["already handed out", "chosen"])
     }
 
     @Test func uniquenessIsCaseInsensitive() async throws {
