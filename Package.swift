@@ -129,7 +129,7 @@ let package = Package(
         ),
         .testTarget(name: "WebhookSignatureTests", dependencies: ["WebhookSignature"], swiftSettings: swiftSettings),
         .testTarget(name: "MailboxNamingTests", dependencies: ["MailboxNaming"], swiftSettings: swiftSettings),
-        .testTarget(name: "HireBindCoreTests", dependencies: ["HireBindCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "HireBindCoreTests", dependencies: ["HireBindCore", "MailboxNaming"], swiftSettings: swiftSettings),
         .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "HireBindCore", "MailboxNaming"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FeishuAPITests",

@@ -121,8 +121,8 @@ public protocol JobStore: Sendable {
     /// the plan's admin account (or the intake's when the rule set names none).
     func enqueue(_ intake: Intake, plan: MailboxPlan) async throws -> EnqueueOutcome
 
-    /// Whether `address` was ever handed out (case-insensitively); addresses are never released.
-    func isTaken(_ address: String) async throws -> Bool
+    /// Which of `addresses` were ever handed out, lowercased (addresses are never released).
+    func takenAddresses(among addresses: [String]) async throws -> Set<String>
 
     /// The receipt of the job an earlier delivery of this event created, if any.
     func receipt(source: String, eventID: String) async throws -> JobReceipt?

@@ -158,9 +158,18 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
-    public func isTaken(_ address: String) async throws -> Bool {
-        try await pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mailboxes WHERE address = ?)", arguments: [address]) ?? false
+    public func takenAddresses(among addresses: [String]) async throws -> Set<String> {
+        guard !addresses.isEmpty else { return [] }
+        return try await pool.read { db in
+            var taken: Set<String> = []
+            // Chunks stay far below SQLite's limit on bound parameters.
+            for start in stride(from: 0, to: addresses.count, by: 500) {
+                let chunk = Array(addresses[start..<min(addresses.count, start + 500)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try String.fetchAll(db, sql: "SELECT lower(address) FROM mailboxes WHERE address IN (\(marks))", arguments: StatementArguments(chunk))
+                taken.formUnion(rows)
+            }
+            return taken
         }
     }
 

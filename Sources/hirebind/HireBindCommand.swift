@@ -9,7 +9,7 @@ struct HireBindCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hirebind",
         abstract: "Turns a new hire in the HR system into an Exchange calendar binding in Feishu.",
-        subcommands: [Serve.self, CheckConfig.self, Sandbox.self, Demo.self]
+        subcommands: [Serve.self, CheckConfig.self, Preview.self, Sandbox.self, Demo.self]
     )
 }
 
@@ -46,6 +46,7 @@ struct CheckConfig: AsyncParsableCommand {
     func run() async throws {
         let configuration = try HireBindConfiguration.load(path: config)
         _ = try ServiceSecrets.resolve(configuration, environment: ProcessInfo.processInfo.environment)
+        _ = try configuration.naming.makeNamer()
         print("\(config): OK (\(configuration.sources.count) source(s), store \(configuration.database.path))")
     }
 }

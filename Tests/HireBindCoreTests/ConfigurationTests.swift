@@ -1,5 +1,6 @@
 import Foundation
 import HireBindCore
+import MailboxNaming
 import Testing
 
 @Suite struct ConfigurationTests {
@@ -9,7 +10,8 @@ import Testing
         let configuration = try HireBindConfiguration.load(path: path)
         #expect(configuration.sources["workday"] != nil)
         #expect(configuration.server.maxBodyBytes == 1_048_576)
-        #expect(configuration.naming.templates == ["{given}.{family}"])
+        #expect(configuration.naming.ruleSets?.map(\.name) == ["china", "japan", "default"])
+        #expect(try configuration.naming.makeNamer().policy.ruleSets.count == 3)
     }
 
     @Test func defaultsApply() throws {

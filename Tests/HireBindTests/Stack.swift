@@ -40,6 +40,7 @@ struct Stack {
         receiverFailFirst: [Int] = [],
         maxBodyBytes: Int = 1_048_576,
         usersNotInTenant: Set<String> = [],
+        naming: NamingSettings = NamingSettings(domain: "example.com"),
         _ body: (Stack) async throws -> Void
     ) async throws {
         let logger = Logger(label: "integration")
@@ -65,7 +66,7 @@ struct Stack {
                 server: .init(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes),
                 database: .init(path: folder + "/hirebind.sqlite"),
                 sources: ["workday": .init(secrets: [.environment("WEBHOOK_SECRET")])],
-                naming: .init(domain: "example.com"),
+                naming: naming,
                 feishu: .init(
                     baseURL: "http://127.0.0.1:\(feishuPort)", adminAccount: "exchange-admin@example.com",
                     userAccessToken: .environment("FEISHU_TOKEN"), timeoutSeconds: 2, maxAttempts: maxAttempts, retry: retry

@@ -75,6 +75,24 @@ import Testing
         #expect(Set(receipts.map(\.jobID)).count == count)
     }
 
+    @Test func backfillOfManySameNamedPeopleGivesEachTheirOwnAddress() async throws {
+        var addresses: [String] = []
+        for index in 0..<300 {
+            addresses.append(try await enqueue(intake("b\(index)")).receipt.exchangeAccount)
+        }
+        #expect(Set(addresses).count == 300)
+        #expect(addresses.first == "wei.zhang@example.com")
+        #expect(addresses.last == "wei.zhang300@example.com")
+    }
+
+    @Test func neverReuseAndReservedAddressesAreSkippedInTheStore() async throws {
+        let namer = try MailboxNamer(policy: NamingPolicy(ruleSets: [NamingRuleSet(domain: "example.com")], neverReuse: ["wei.zhang@example.com"]))
+        let receipt = try await store.enqueue(intake("n1"), plan: namer.plan(for: PersonName(given: "伟", family: "张"))).receipt
+        #expect(receipt.exchangeAccount == "wei.zhang2@example.com")
+        let job = try #require(try await store.job(id: receipt.jobID))
+        #expect(job.namingTrace?.steps.map(\.outcome) == ["on the never-reuse list", "chosen"])
+    }
+
     @Test func leaseIsExclusiveUntilItExpires() async throws {
         let start = Date()
         _ = try await enqueue(intake("e1", at: start))
