@@ -57,16 +57,8 @@ public struct BindWorker: Service {
             } catch {
                 logger.error("cannot lease a job", metadata: ["error": "\(error)"])
             }
-            await jobs.wait(since: generation, upTo: await sleepDuration())
+            await jobs.wait(since: generation, upTo: await store.idleDuration(.jobs, poll: settings.pollSeconds))
         }
-    }
-
-    /// Until the next job falls due, at most the poll interval.
-    func sleepDuration() async -> Duration {
-        let poll = settings.pollSeconds
-        guard let due = try? await store.nextDueDate() else { return .seconds(poll) }
-        let seconds = min(poll, max(0.01, due.timeIntervalSinceNow))
-        return .milliseconds(Int64(seconds * 1000))
     }
 
     func process(_ lease: JobLease) async {
@@ -132,5 +124,14 @@ public struct BindWorker: Service {
 
     func failedResult(_ job: BindJob, _ failure: JobFailure) -> BindResult {
         BindResult(eventID: job.eventID, employeeID: job.employeeID, jobID: job.id, status: .failed, exchangeAccount: job.exchangeAccount, error: failure)
+    }
+}
+
+extension JobStore {
+    /// How long an idle worker sleeps: until the next job, callback or lease falls due, at most `poll` seconds.
+    /// Intake and finished jobs ring a doorbell, so new work does not wait for this.
+    func idleDuration(_ queue: WorkQueue, poll: Double) async -> Duration {
+        let due = (try? await nextDueDate(queue))?.timeIntervalSinceNow ?? poll
+        return .milliseconds(Int64(min(poll, max(0.01, due)) * 1000))
     }
 }

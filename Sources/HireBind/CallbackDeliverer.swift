@@ -43,16 +43,11 @@ public struct CallbackDeliverer: Service {
                 } catch {
                     logger.error("cannot lease a callback", metadata: ["error": "\(error)"])
                 }
-                await doorbell.wait(since: generation, upTo: await sleepDuration())
+                await doorbell.wait(since: generation, upTo: await store.idleDuration(.callbacks, poll: pollSeconds))
             }
         } onGracefulShutdown: {
             doorbell.ring()
         }
-    }
-
-    func sleepDuration() async -> Duration {
-        guard let due = try? await store.nextDueDate() else { return .seconds(pollSeconds) }
-        return .milliseconds(Int64(min(pollSeconds, max(0.01, due.timeIntervalSinceNow)) * 1000))
     }
 
     func deliver(_ delivery: CallbackDelivery) async {

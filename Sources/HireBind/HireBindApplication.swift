@@ -53,7 +53,7 @@ public enum HireBindApplication {
         AdminRoutes(store: store, token: secrets.adminToken).addRoutes(to: router)
         router.get("/healthz") { _, _ in Response.json(.ok, ["status": "ok"]) }
         router.get("/readyz") { _, _ in
-            _ = try await store.nextDueDate()
+            _ = try await store.nextDueDate(.jobs)
             return Response.json(.ok, ["status": "ready"])
         }
 

@@ -103,6 +103,11 @@ public struct CallbackDelivery: Sendable, Hashable {
     }
 }
 
+/// The two kinds of work the store queues.
+public enum WorkQueue: Sendable {
+    case jobs, callbacks
+}
+
 /// Where a callback stands.
 public enum CallbackStatus: String, Sendable, Codable {
     case pending, delivering, delivered, dead
@@ -147,6 +152,6 @@ public protocol JobStore: Sendable {
     func callbackFailed(_ delivery: CallbackDelivery, error: String, retryAt: Date) async throws
     func callbackStatus(jobID: String) async throws -> CallbackStatus?
 
-    /// The earliest time a queued job, an outbox row or a lease falls due, for sleeping until then.
-    func nextDueDate() async throws -> Date?
+    /// The earliest time a queued job (or a job lease) of `queue` falls due, for sleeping until then.
+    func nextDueDate(_ queue: WorkQueue) async throws -> Date?
 }

@@ -343,14 +343,14 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
-    public func nextDueDate() async throws -> Date? {
-        try await pool.read { db in
+    public func nextDueDate(_ queue: WorkQueue) async throws -> Date? {
+        let table = queue == .jobs ? "jobs" : "callbacks"
+        let (waiting, leased) = queue == .jobs ? ("queued", "running") : ("pending", "delivering")
+        return try await pool.read { db in
             let due = try Double.fetchOne(db, sql: """
                 SELECT MIN(t) FROM (
-                    SELECT MIN(next_attempt_at) AS t FROM jobs WHERE status = 'queued'
-                    UNION ALL SELECT MIN(lease_expires_at) FROM jobs WHERE status = 'running'
-                    UNION ALL SELECT MIN(next_attempt_at) FROM callbacks WHERE status = 'pending'
-                    UNION ALL SELECT MIN(lease_expires_at) FROM callbacks WHERE status = 'delivering'
+                    SELECT MIN(next_attempt_at) AS t FROM \(table) WHERE status = '\(waiting)'
+                    UNION ALL SELECT MIN(lease_expires_at) FROM \(table) WHERE status = '\(leased)'
                 )
                 """)
             return due.map(Date.init(timeIntervalSince1970:))

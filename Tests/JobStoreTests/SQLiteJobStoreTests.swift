@@ -150,7 +150,7 @@ import Testing
         let second = try #require(try await store.leaseJob(for: 30, now: now.addingTimeInterval(2)))
         #expect(second.job.attempts == 1)
         #expect(second.job.lastError == failure)
-        let due = try #require(try await store.nextDueDate())
+        let due = try #require(try await store.nextDueDate(.jobs))
         #expect(abs(due.timeIntervalSince(now.addingTimeInterval(32))) < 0.001)
     }
 
