@@ -2,18 +2,19 @@ import Logging
 import ServiceLifecycle
 
 /// Runs `services` (servers, workers) in a service group while `body` runs, then shuts them down gracefully.
-/// `body` gets nothing: servers that bind port 0 announce their port through a ``PortAnnouncement``.
+/// Servers that bind port 0 announce their port through a ``PortAnnouncement``; `body` gets the group, to
+/// trigger the graceful shutdown itself when that is what it tests.
 public func withRunningServices<Result: Sendable>(
     _ services: [any Service],
     logger: Logger,
-    _ body: () async throws -> Result
+    _ body: (ServiceGroup) async throws -> Result
 ) async throws -> Result {
     let group = ServiceGroup(configuration: .init(services: services, logger: logger))
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
         let result: Result
         do {
-            result = try await body()
+            result = try await body(group)
         } catch {
             await group.triggerGracefulShutdown()
             try? await tasks.waitForAll()

@@ -25,7 +25,12 @@ struct AdminRoutes: Sendable {
         var jobs: [BindJob]
     }
 
+    struct CallbackList: Encodable {
+        var callbacks: [CallbackRecord]
+    }
+
     func addRoutes(to router: Router<some RequestContext>) {
+        addRetryRoutes(to: router)
         router.get("/v1/jobs/:id") { request, context in
             try authorize(request)
             let id = context.parameters.get("id") ?? ""
@@ -46,6 +51,46 @@ struct AdminRoutes: Sendable {
             }
             let limit = min(1000, max(1, request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 100))
             return Response.json(.ok, JobList(jobs: try await store.jobs(status: status, limit: limit)))
+        }
+    }
+
+    func addRetryRoutes(to router: Router<some RequestContext>) {
+        router.post("/v1/jobs/:id/retry") { request, context in
+            try authorize(request)
+            let id = context.parameters.get("id") ?? ""
+            try Self.check(try await store.requeueJob(id: id, now: Date()), what: "job", id: id)
+            guard let job = try await store.job(id: id) else { throw APIError(.notFound, code: "unknown_job", message: "no such job") }
+            return Response.json(.accepted, ["job": job])
+        }
+        router.get("/v1/callbacks") { request, _ in
+            try authorize(request)
+            var status: CallbackStatus?
+            if let text = request.uri.queryParameters.get("status") {
+                guard let parsed = CallbackStatus(rawValue: text) else {
+                    throw APIError(.badRequest, code: "invalid_status", message: "status must be one of pending, delivering, delivered, dead")
+                }
+                status = parsed
+            }
+            let limit = min(1000, max(1, request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 100))
+            return Response.json(.ok, CallbackList(callbacks: try await store.callbacks(status: status, limit: limit)))
+        }
+        router.post("/v1/callbacks/:id/retry") { request, context in
+            try authorize(request)
+            let text = context.parameters.get("id") ?? ""
+            guard let id = Int64(text) else { throw APIError(.notFound, code: "unknown_callback", message: "no callback has the id '\(text.prefix(32))'") }
+            try Self.check(try await store.requeueCallback(id: id, now: Date()), what: "callback", id: text)
+            return Response.json(.accepted, ["status": "pending"])
+        }
+    }
+
+    static func check(_ outcome: RequeueOutcome, what: String, id: String) throws {
+        switch outcome {
+        case .requeued:
+            return
+        case .notFound:
+            throw APIError(.notFound, code: "unknown_\(what)", message: "no \(what) has the id '\(id.prefix(64))'")
+        case .notRetryable(let status):
+            throw APIError(.conflict, code: "not_retryable", message: "the \(what) is \(status); only dead\(what == "job" ? " or failed" : "") ones can be retried")
         }
     }
 

@@ -69,7 +69,14 @@ public struct BindWorker: Service {
         let started = Date()
         let request = ExchangeBindingRequest(adminAccount: job.adminAccount, exchangeAccount: job.exchangeAccount, userID: job.feishuUserID)
         do {
-            let answer = try await feishu.createExchangeBinding(request, userIDType: job.userIDType, accessToken: accessToken)
+            let outcome: Result<FeishuAnswer<ExchangeBinding>, FeishuCallError> = await withLeaseRenewed(lease, logger: logger) {
+                do throws(FeishuCallError) {
+                    return .success(try await feishu.createExchangeBinding(request, userIDType: job.userIDType, accessToken: accessToken))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            let answer = try outcome.get()
             let binding = answer.value
             let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: Date(), outcome: .succeeded, logID: answer.logID)
             let result = BindResult(
@@ -88,6 +95,28 @@ public struct BindWorker: Service {
             logger.warning("lease lost while binding; another worker took the job over")
         } catch {
             logger.error("cannot record the job's outcome; the lease will expire and the job will be retried", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Runs `work` while renewing the lease every third of its length, so a slow call is not taken over.
+    func withLeaseRenewed<T: Sendable>(_ lease: JobLease, logger: Logger, _ work: () async -> T) async -> T {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    do {
+                        try await Task.sleep(for: .milliseconds(Int64(settings.leaseSeconds * 1000 / 3)))
+                        try await store.renewLease(lease, for: settings.leaseSeconds, now: Date())
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        logger.warning("cannot renew the job's lease", metadata: ["error": "\(error)"])
+                        return
+                    }
+                }
+            }
+            let result = await work()
+            group.cancelAll()
+            return result
         }
     }
 

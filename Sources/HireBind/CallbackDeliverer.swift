@@ -63,6 +63,7 @@ public struct CallbackDeliverer: Service {
         request.body = .bytes(ByteBuffer(bytes: delivery.body))
 
         let problem: String
+        var retryAfter: Double?
         do {
             let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(settings.timeoutSeconds * 1000)), logger: logger)
             _ = try? await response.body.collect(upTo: 64 * 1024)
@@ -71,6 +72,11 @@ public struct CallbackDeliverer: Service {
                 logger.info("callback delivered", metadata: ["status": "\(response.status.code)"])
                 return
             }
+            if response.status.code == 410 {
+                await giveUp(delivery, problem: "the receiver answered 410 Gone: it does not want this result", logger: logger)
+                return
+            }
+            retryAfter = response.headers.first(name: "Retry-After").flatMap { Self.retryAfterSeconds($0, now: Date()) }
             problem = "the receiver answered HTTP \(response.status.code)"
         } catch is LeaseLostError {
             logger.warning("callback lease lost; another deliverer took it over")
@@ -78,12 +84,38 @@ public struct CallbackDeliverer: Service {
         } catch {
             problem = "cannot reach the receiver: \(error)"
         }
-        let delay = settings.retry.delay(beforeRetry: delivery.attempts)
+        let delay = max(settings.retry.delay(beforeRetry: delivery.attempts), retryAfter ?? 0)
+        let retryAt = Date().addingTimeInterval(delay)
+        guard retryAt < delivery.createdAt.addingTimeInterval(settings.maxAgeHours * 3600) else {
+            await giveUp(delivery, problem: "\(problem); retried for \(settings.maxAgeHours) hours", logger: logger)
+            return
+        }
         do {
-            try await store.callbackFailed(delivery, error: problem, retryAt: Date().addingTimeInterval(delay))
+            try await store.callbackFailed(delivery, error: problem, retryAt: retryAt)
             logger.notice("callback not delivered; will retry", metadata: ["problem": "\(problem)", "retry_in_seconds": "\(Int(delay.rounded(.up)))"])
         } catch {
             logger.error("cannot record the callback's failure", metadata: ["error": "\(error)"])
         }
+    }
+
+    func giveUp(_ delivery: CallbackDelivery, problem: String, logger: Logger) async {
+        do {
+            try await store.callbackFailed(delivery, error: problem, retryAt: nil)
+            logger.error("callback is dead: \(problem); retry it with POST /v1/callbacks/\(delivery.id)/retry")
+        } catch {
+            logger.error("cannot record the callback's failure", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// `Retry-After` as seconds from now: delta-seconds or an HTTP date (RFC 9110 §10.2.3); at most a day.
+    static func retryAfterSeconds(_ value: String, now: Date) -> Double? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Double(trimmed), seconds >= 0 { return min(seconds, 86_400) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: trimmed) else { return nil }
+        return min(max(0, date.timeIntervalSince(now)), 86_400)
     }
 }

@@ -8,11 +8,15 @@ import JobStore
 import MailboxNaming
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// Assembles the service: the intake and admin routes, the bind workers and the callback deliverer,
 /// and, for a dry run, the Feishu sandbox in the same process.
 public enum HireBindApplication {
-    /// Builds the application. `httpClient` is owned by the caller, who shuts it down after the app stops.
+    /// Builds the services in the order a service group must run them: the sandbox (when enabled), the HTTP
+    /// server, the bind workers, the callback deliverer and the drain signal. Shutdown runs in reverse: the drain
+    /// signal turns webhooks away with 503, the deliverer and the workers finish what they hold, then the
+    /// server stops. `httpClient` is owned by the caller, who shuts it down after the services stop.
     public static func build(
         configuration: HireBindConfiguration,
         secrets: ServiceSecrets,
@@ -22,8 +26,9 @@ public enum HireBindApplication {
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
         onSandboxRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) -> [any Service] {
         var services: [any Service] = []
+        let drain = DrainSignal()
         var feishuBaseURL = configuration.feishu.baseURL
         if configuration.sandbox.enabled {
             let sandbox = FeishuSandbox(configuration: SandboxConfiguration(superAdminTokens: [secrets.feishuUserAccessToken.value]))
@@ -37,33 +42,37 @@ public enum HireBindApplication {
         let jobBell = Doorbell()
         let callbackBell = Doorbell()
         let feishu = FeishuClient(httpClient: httpClient, baseURL: feishuBaseURL, timeoutSeconds: configuration.feishu.timeoutSeconds, logger: logger)
-        services.append(BindWorker(
+        var workers: [any Service] = []
+        workers.append(BindWorker(
             store: store, feishu: feishu, accessToken: secrets.feishuUserAccessToken, settings: configuration.worker,
             maxAttempts: configuration.feishu.maxAttempts, retry: configuration.feishu.retry,
             jobs: jobBell, callbacks: callbackBell, logger: logger
         ))
-        services.append(CallbackDeliverer(
+        workers.append(CallbackDeliverer(
             store: store, httpClient: httpClient, secret: secrets.callbackSecret, settings: configuration.callbacks,
             pollSeconds: configuration.worker.pollSeconds, doorbell: callbackBell, logger: logger
         ))
 
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
-        WebhookRoutes(configuration: configuration, secrets: secrets, namer: namer, store: store, doorbell: jobBell).addRoutes(to: router)
+        WebhookRoutes(configuration: configuration, secrets: secrets, namer: namer, store: store, doorbell: jobBell, drain: drain).addRoutes(to: router)
         AdminRoutes(store: store, token: secrets.adminToken).addRoutes(to: router)
         router.get("/healthz") { _, _ in Response.json(.ok, ["status": "ok"]) }
         router.get("/readyz") { _, _ in
+            if drain.isDraining {
+                throw APIError(.serviceUnavailable, code: "shutting_down", message: "hirebind is shutting down")
+            }
             _ = try await store.nextDueDate(.jobs)
             return Response.json(.ok, ["status": "ready"])
         }
 
-        return Application(
+        let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "hirebind"),
-            services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.server.port) },
             logger: logger
         )
+        return services + [app] + workers + [drain]
     }
 
     /// Runs the service until SIGTERM or SIGINT: opens the store, serves, drains, closes the HTTP client.
@@ -73,10 +82,12 @@ public enum HireBindApplication {
         let store = try SQLiteJobStore(path: configuration.database.path)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
-            let app = build(configuration: configuration, secrets: secrets, namer: namer, store: store, httpClient: httpClient, logger: logger) { port in
+            let services = build(configuration: configuration, secrets: secrets, namer: namer, store: store, httpClient: httpClient, logger: logger) { port in
                 logger.info("hirebind listening", metadata: ["host": "\(configuration.server.host)", "port": "\(port)"])
             }
-            try await app.runService()
+            var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.worker.drainSeconds * 1000))
+            try await ServiceGroup(configuration: groupConfiguration).run()
         } catch {
             try? await httpClient.shutdown()
             throw error

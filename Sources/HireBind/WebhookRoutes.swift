@@ -21,8 +21,10 @@ struct WebhookRoutes: Sendable {
     let feishu: FeishuSettings
     let defaultCallbackURL: String?
     let doorbell: Doorbell
+    let drain: DrainSignal
 
-    init(configuration: HireBindConfiguration, secrets: ServiceSecrets, namer: MailboxNamer, store: any JobStore, doorbell: Doorbell) {
+    init(configuration: HireBindConfiguration, secrets: ServiceSecrets, namer: MailboxNamer, store: any JobStore, doorbell: Doorbell, drain: DrainSignal) {
+        self.drain = drain
         var sources: [String: Source] = [:]
         for (name, settings) in configuration.sources {
             let scheme: any WebhookSignatureScheme = switch settings.scheme {
@@ -47,6 +49,10 @@ struct WebhookRoutes: Sendable {
     }
 
     func receive(_ request: Request, context: some RequestContext) async throws -> Response {
+        guard !drain.isDraining else {
+            throw APIError(.serviceUnavailable, code: "shutting_down", message: "hirebind is shutting down; send the event again shortly",
+                           headers: [.retryAfter: "30"])
+        }
         let sourceName = context.parameters.get("source") ?? ""
         guard let source = sources[sourceName] else {
             throw APIError(.notFound, code: "unknown_source", message: "no webhook source named '\(sourceName.prefix(64))' is configured")

@@ -4,8 +4,20 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
     public var baseSeconds: Double
     public var maxSeconds: Double
 
-    public static let feishuDefault = RetryPolicy(baseSeconds: 2, maxSeconds: 600)
-    public static let callbackDefault = RetryPolicy(baseSeconds: 5, maxSeconds: 3600)
+    /// 30 s doubling to 6 h: with the default 20 attempts a job keeps trying for 1.3 to 2.6 days, longer than
+    /// an afternoon's Feishu outage and as long as HR senders retry themselves.
+    public static let feishuDefault = RetryPolicy(baseSeconds: 30, maxSeconds: 21_600)
+    /// 30 s doubling to 1 h, until the callback's maximum age (3 days by default).
+    public static let callbackDefault = RetryPolicy(baseSeconds: 30, maxSeconds: 3600)
+
+    /// The shortest and longest total wait over `retries` retries.
+    public func totalDelay(retries: Int) -> ClosedRange<Double> {
+        var ceiling = 0.0
+        for retry in 1...max(1, retries) {
+            ceiling += min(maxSeconds, baseSeconds * pow2(Double(max(0, min(retry - 1, 62)))))
+        }
+        return (ceiling / 2)...ceiling
+    }
 
     public init(baseSeconds: Double, maxSeconds: Double) {
         self.baseSeconds = baseSeconds

@@ -181,12 +181,12 @@ public struct FeishuSettings: Sendable, Codable {
     public var userAccessToken: SecretReference
     public var timeoutSeconds = 10.0
     /// Attempts per job before it is given up as dead; rate-limit answers do not count.
-    public var maxAttempts = 8
+    public var maxAttempts = 20
     public var retry = RetryPolicy.feishuDefault
 
     public init(
         baseURL: String = "https://open.feishu.cn", adminAccount: String, userIDType: String = "open_id",
-        userAccessToken: SecretReference, timeoutSeconds: Double = 10, maxAttempts: Int = 8, retry: RetryPolicy = .feishuDefault
+        userAccessToken: SecretReference, timeoutSeconds: Double = 10, maxAttempts: Int = 20, retry: RetryPolicy = .feishuDefault
     ) {
         self.baseURL = baseURL
         self.adminAccount = adminAccount
@@ -226,11 +226,15 @@ public struct WorkerSettings: Sendable, Codable {
     public var leaseSeconds = 60.0
     /// Longest sleep between looks at the queue when nothing wakes the worker.
     public var pollSeconds = 1.0
+    /// On SIGTERM, how long in-flight jobs may take to finish before they are cancelled (their leases then
+    /// expire and another process takes them over).
+    public var drainSeconds = 30.0
 
-    public init(concurrency: Int = 4, leaseSeconds: Double = 60, pollSeconds: Double = 1) {
+    public init(concurrency: Int = 4, leaseSeconds: Double = 60, pollSeconds: Double = 1, drainSeconds: Double = 30) {
         self.concurrency = concurrency
         self.leaseSeconds = leaseSeconds
         self.pollSeconds = pollSeconds
+        self.drainSeconds = drainSeconds
     }
 
     public init(from decoder: any Decoder) throws {
@@ -238,12 +242,14 @@ public struct WorkerSettings: Sendable, Codable {
         concurrency = try c.value(.concurrency, default: concurrency)
         leaseSeconds = try c.value(.leaseSeconds, default: leaseSeconds)
         pollSeconds = try c.value(.pollSeconds, default: pollSeconds)
+        drainSeconds = try c.value(.drainSeconds, default: drainSeconds)
     }
 
     enum CodingKeys: String, CodingKey {
         case concurrency
         case leaseSeconds = "lease_seconds"
         case pollSeconds = "poll_seconds"
+        case drainSeconds = "drain_seconds"
     }
 }
 
@@ -255,12 +261,18 @@ public struct CallbackSettings: Sendable, Codable {
     public var secret: SecretReference?
     public var timeoutSeconds = 10.0
     public var retry = RetryPolicy.callbackDefault
+    /// How long a result is retried before it is dead (listed and retryable by hand).
+    public var maxAgeHours = 72.0
 
-    public init(defaultURL: String? = nil, secret: SecretReference? = nil, timeoutSeconds: Double = 10, retry: RetryPolicy = .callbackDefault) {
+    public init(
+        defaultURL: String? = nil, secret: SecretReference? = nil, timeoutSeconds: Double = 10,
+        retry: RetryPolicy = .callbackDefault, maxAgeHours: Double = 72
+    ) {
         self.defaultURL = defaultURL
         self.secret = secret
         self.timeoutSeconds = timeoutSeconds
         self.retry = retry
+        self.maxAgeHours = maxAgeHours
     }
 
     public init(from decoder: any Decoder) throws {
@@ -269,6 +281,7 @@ public struct CallbackSettings: Sendable, Codable {
         secret = try c.decodeIfPresent(SecretReference.self, forKey: .secret)
         timeoutSeconds = try c.value(.timeoutSeconds, default: timeoutSeconds)
         retry = try c.value(.retry, default: retry)
+        maxAgeHours = try c.value(.maxAgeHours, default: maxAgeHours)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -276,6 +289,7 @@ public struct CallbackSettings: Sendable, Codable {
         case secret
         case timeoutSeconds = "timeout_seconds"
         case retry
+        case maxAgeHours = "max_age_hours"
     }
 }
 

@@ -90,17 +90,53 @@ public struct CallbackDelivery: Sendable, Hashable {
     public var body: [UInt8]
     /// Delivery attempts started so far, this one included.
     public var attempts: Int
+    /// When the result entered the outbox; deliveries give up after the configured age.
+    public var createdAt: Date
     public var token: String
 
-    public init(id: Int64, jobID: String, messageID: String, url: String, body: [UInt8], attempts: Int, token: String) {
+    public init(id: Int64, jobID: String, messageID: String, url: String, body: [UInt8], attempts: Int, createdAt: Date, token: String) {
         self.id = id
         self.jobID = jobID
         self.messageID = messageID
         self.url = url
         self.body = body
         self.attempts = attempts
+        self.createdAt = createdAt
         self.token = token
     }
+}
+
+/// A callback as the admin API lists it.
+public struct CallbackRecord: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var jobID: String
+    public var url: String
+    public var status: CallbackStatus
+    public var attempts: Int
+    public var lastError: String?
+
+    public init(id: Int64, jobID: String, url: String, status: CallbackStatus, attempts: Int, lastError: String?) {
+        self.id = id
+        self.jobID = jobID
+        self.url = url
+        self.status = status
+        self.attempts = attempts
+        self.lastError = lastError
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, url, status, attempts
+        case jobID = "job_id"
+        case lastError = "last_error"
+    }
+}
+
+/// What asking to retry a job or a callback did.
+public enum RequeueOutcome: Sendable, Hashable {
+    case requeued
+    case notFound
+    /// Only dead (and, for jobs, failed) work can be retried; this is its current status.
+    case notRetryable(String)
 }
 
 /// The two kinds of work the store queues.
@@ -135,6 +171,12 @@ public protocol JobStore: Sendable {
     /// Leases the job that is due first (queued and due, or running with an expired lease).
     func leaseJob(for seconds: Double, now: Date) async throws -> JobLease?
 
+    /// Extends a lease the worker still holds, while its call runs.
+    func renewLease(_ lease: JobLease, for seconds: Double, now: Date) async throws
+
+    /// Queues a dead or failed job again with a fresh attempt budget; its history stays.
+    func requeueJob(id: String, now: Date) async throws -> RequeueOutcome
+
     /// Schedules another attempt at `retryAt`, recording `attempt`. A rate-limited attempt is recorded
     /// but does not count against the job's attempt limit (`countsAsAttempt: false`).
     func retryJob(_ lease: JobLease, attempt: JobAttempt, retryAt: Date, countsAsAttempt: Bool) async throws
@@ -149,7 +191,11 @@ public protocol JobStore: Sendable {
     /// Leases the callback that is due first.
     func leaseCallback(for seconds: Double, now: Date) async throws -> CallbackDelivery?
     func callbackDelivered(_ delivery: CallbackDelivery, now: Date) async throws
-    func callbackFailed(_ delivery: CallbackDelivery, error: String, retryAt: Date) async throws
+    /// Records a failed delivery: retried at `retryAt`, or dead when `retryAt` is nil.
+    func callbackFailed(_ delivery: CallbackDelivery, error: String, retryAt: Date?) async throws
+    func callbacks(status: CallbackStatus?, limit: Int) async throws -> [CallbackRecord]
+    /// Queues a dead callback again.
+    func requeueCallback(id: Int64, now: Date) async throws -> RequeueOutcome
     func callbackStatus(jobID: String) async throws -> CallbackStatus?
 
     /// The earliest time a queued job (or a job lease) of `queue` falls due, for sleeping until then.

@@ -196,6 +196,28 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
+    public func renewLease(_ lease: JobLease, for seconds: Double, now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_token = ? AND status = 'running'",
+                arguments: [now.timeIntervalSince1970 + seconds, lease.job.id, lease.token]
+            )
+            guard db.changesCount == 1 else { throw LeaseLostError() }
+        }
+    }
+
+    public func requeueJob(id: String, now: Date) async throws -> RequeueOutcome {
+        try await pool.write { db in
+            guard let status = try String.fetchOne(db, sql: "SELECT status FROM jobs WHERE id = ?", arguments: [id]) else { return .notFound }
+            guard status == JobStatus.dead.rawValue || status == JobStatus.failed.rawValue else { return .notRetryable(status) }
+            try db.execute(
+                sql: "UPDATE jobs SET status = 'queued', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970, id]
+            )
+            return .requeued
+        }
+    }
+
     public func retryJob(_ lease: JobLease, attempt: JobAttempt, retryAt: Date, countsAsAttempt: Bool) async throws {
         try await pool.write { db in
             try Self.requireLease(db, lease)
@@ -240,12 +262,14 @@ public final class SQLiteJobStore: JobStore {
             if let callback, let url = lease.job.callbackURL {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                // Each outcome of a job (a retried dead job has a second one) is its own message.
+                let earlier = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM callbacks WHERE job_id = ?", arguments: [lease.job.id]) ?? 0
                 try db.execute(
                     sql: """
                         INSERT INTO callbacks (job_id, message_id, url, body, status, attempts, next_attempt_at, created_at)
                         VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)
                         """,
-                    arguments: [lease.job.id, "hb_\(lease.job.id)_result", url, try encoder.encode(callback), t, t]
+                    arguments: [lease.job.id, "hb_\(lease.job.id)_\(earlier + 1)", url, try encoder.encode(callback), t, t]
                 )
             }
         }
@@ -271,7 +295,7 @@ public final class SQLiteJobStore: JobStore {
 
     public func attempts(jobID: String) async throws -> [JobAttempt] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM job_attempts WHERE job_id = ? ORDER BY number, started_at", arguments: [jobID]).map { row in
+            try Row.fetchAll(db, sql: "SELECT * FROM job_attempts WHERE job_id = ? ORDER BY rowid", arguments: [jobID]).map { row in
                 JobAttempt(
                     number: row["number"],
                     startedAt: Date(timeIntervalSince1970: row["started_at"]),
@@ -299,13 +323,14 @@ public final class SQLiteJobStore: JobStore {
                         WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'delivering' AND lease_expires_at <= ?)
                         ORDER BY next_attempt_at LIMIT 1
                     )
-                    RETURNING id, job_id, message_id, url, body, attempts
+                    RETURNING id, job_id, message_id, url, body, attempts, created_at
                     """,
                 arguments: [token, t + seconds, t, t]
             ) else { return nil }
             return CallbackDelivery(
                 id: row["id"], jobID: row["job_id"], messageID: row["message_id"], url: row["url"],
-                body: [UInt8]((row["body"] as Data?) ?? Data()), attempts: row["attempts"], token: token
+                body: [UInt8]((row["body"] as Data?) ?? Data()), attempts: row["attempts"],
+                createdAt: Date(timeIntervalSince1970: row["created_at"]), token: token
             )
         }
     }
@@ -323,16 +348,45 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
-    public func callbackFailed(_ delivery: CallbackDelivery, error: String, retryAt: Date) async throws {
+    public func callbackFailed(_ delivery: CallbackDelivery, error: String, retryAt: Date?) async throws {
         try await pool.write { db in
             try db.execute(
                 sql: """
-                    UPDATE callbacks SET status = 'pending', next_attempt_at = ?, last_error = ?, lease_token = NULL,
-                        lease_expires_at = NULL WHERE id = ? AND lease_token = ?
+                    UPDATE callbacks SET status = ?, next_attempt_at = COALESCE(?, next_attempt_at), last_error = ?,
+                        lease_token = NULL, lease_expires_at = NULL WHERE id = ? AND lease_token = ?
                     """,
-                arguments: [retryAt.timeIntervalSince1970, error, delivery.id, delivery.token]
+                arguments: [retryAt == nil ? "dead" : "pending", retryAt?.timeIntervalSince1970, error, delivery.id, delivery.token]
             )
             guard db.changesCount == 1 else { throw LeaseLostError() }
+        }
+    }
+
+    public func callbacks(status: CallbackStatus?, limit: Int) async throws -> [CallbackRecord] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT id, job_id, url, status, attempts, last_error FROM callbacks WHERE ? IS NULL OR status = ? ORDER BY id LIMIT ?",
+                arguments: [status?.rawValue, status?.rawValue, limit]
+            )
+            return rows.map { row in
+                CallbackRecord(
+                    id: row["id"], jobID: row["job_id"], url: row["url"], status: CallbackStatus(rawValue: row["status"]) ?? .pending,
+                    attempts: row["attempts"], lastError: row["last_error"]
+                )
+            }
+        }
+    }
+
+    public func requeueCallback(id: Int64, now: Date) async throws -> RequeueOutcome {
+        try await pool.write { db in
+            guard let status = try String.fetchOne(db, sql: "SELECT status FROM callbacks WHERE id = ?", arguments: [id]) else { return .notFound }
+            guard status == CallbackStatus.dead.rawValue else { return .notRetryable(status) }
+            // A fresh age budget: the outbox counts from now.
+            try db.execute(
+                sql: "UPDATE callbacks SET status = 'pending', attempts = 0, next_attempt_at = ?, created_at = ? WHERE id = ?",
+                arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970, id]
+            )
+            return .requeued
         }
     }
 

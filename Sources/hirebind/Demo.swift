@@ -80,11 +80,11 @@ struct Demo: AsyncParsableCommand {
             )
             let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
             let store = try SQLiteJobStore(path: configuration.database.path)
-            let app = HireBindApplication.build(
+            let services = HireBindApplication.build(
                 configuration: configuration, secrets: secrets, namer: try configuration.naming.makeNamer(), store: store, httpClient: httpClient, logger: logger,
                 onServerRunning: servicePort.announce
             )
-            let service = ServiceGroup(configuration: .init(services: [app], logger: logger))
+            let service = ServiceGroup(configuration: .init(services: services, logger: logger))
             group.addTask { try await service.run() }
             guard let port = await servicePort.port() else { return }
 

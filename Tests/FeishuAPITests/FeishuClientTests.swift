@@ -15,7 +15,7 @@ import Testing
     func withClient(timeoutSeconds: Double = 5, _ body: (FeishuClient, FeishuSandbox) async throws -> Void) async throws {
         let sandbox = FeishuSandbox(configuration: SandboxConfiguration(superAdminTokens: [Self.token.value], usersNotInTenant: ["ou_gone"]))
         let port = PortAnnouncement()
-        try await withRunningServices([sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: port.announce)], logger: logger) {
+        try await withRunningServices([sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: port.announce)], logger: logger) { _ in
             let client = FeishuClient(httpClient: .shared, baseURL: "http://127.0.0.1:\(await port.port()!)/", timeoutSeconds: timeoutSeconds, logger: logger)
             try await body(client, sandbox)
         }

@@ -18,7 +18,7 @@ import Testing
     ) async throws {
         let sandbox = FeishuSandbox(configuration: configuration)
         let port = PortAnnouncement()
-        try await withRunningServices([sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: port.announce)], logger: logger) {
+        try await withRunningServices([sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: port.announce)], logger: logger) { _ in
             try await body(sandbox, "http://127.0.0.1:\(await port.port()!)")
         }
     }

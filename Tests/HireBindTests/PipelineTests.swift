@@ -142,7 +142,7 @@ import WebhookSignature
             let delivery = try #require(await stack.receiver.inbox.waitFor(count: 1, seconds: 10).first)
             #expect(delivery.signatureValid)
             // Same message id on every try, so the receiver can drop repeats.
-            #expect(delivery.headers["webhook-id"] == "hb_\(jobID)_result")
+            #expect(delivery.headers["webhook-id"] == "hb_\(jobID)_1")
             let deadline = Date().addingTimeInterval(5)
             var status: String?
             while Date() < deadline {

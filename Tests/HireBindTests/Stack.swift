@@ -13,6 +13,8 @@ import WebhookSignature
 
 /// The whole service on loopback ports: hirebind on SQLite, the Feishu sandbox and an HR callback receiver.
 struct Stack {
+    /// The service's group: tests of graceful shutdown trigger it.
+    let group: ServiceGroup
     static let feishuToken = "u-integration-super-admin"
     static let adminToken = "integration-admin-token"
 
@@ -37,8 +39,10 @@ struct Stack {
         maxAttempts: Int = 3,
         retry: RetryPolicy = RetryPolicy(baseSeconds: 0.05, maxSeconds: 0.2),
         callbackRetry: RetryPolicy = RetryPolicy(baseSeconds: 0.05, maxSeconds: 0.2),
+        callbackMaxAgeHours: Double = 72,
         receiverFailFirst: [Int] = [],
         maxBodyBytes: Int = 1_048_576,
+        worker: WorkerSettings = WorkerSettings(concurrency: 2, leaseSeconds: 30, pollSeconds: 0.1),
         usersNotInTenant: Set<String> = [],
         naming: NamingSettings = NamingSettings(domain: "example.com"),
         _ body: (Stack) async throws -> Void
@@ -53,7 +57,7 @@ struct Stack {
             sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: sandboxPort.announce),
             receiver.application(logger: logger, onServerRunning: receiverPort.announce),
         ]
-        try await withRunningServices(helpers, logger: logger) {
+        try await withRunningServices(helpers, logger: logger) { _ in
             let feishuPort = await sandboxPort.port()!, callbackPort = await receiverPort.port()!
             let environment = [
                 "WEBHOOK_SECRET": webhookSecret.standardWebhooksText,
@@ -71,18 +75,19 @@ struct Stack {
                     baseURL: "http://127.0.0.1:\(feishuPort)", adminAccount: "exchange-admin@example.com",
                     userAccessToken: .environment("FEISHU_TOKEN"), timeoutSeconds: 2, maxAttempts: maxAttempts, retry: retry
                 ),
-                worker: .init(concurrency: 2, leaseSeconds: 30, pollSeconds: 0.1),
-                callbacks: .init(defaultURL: "http://127.0.0.1:\(callbackPort)/hr/callback", secret: .environment("CALLBACK_SECRET"), timeoutSeconds: 2, retry: callbackRetry),
+                worker: worker,
+                callbacks: .init(defaultURL: "http://127.0.0.1:\(callbackPort)/hr/callback", secret: .environment("CALLBACK_SECRET"), timeoutSeconds: 2, retry: callbackRetry, maxAgeHours: callbackMaxAgeHours),
                 admin: .init(token: .environment("ADMIN_TOKEN"))
             )
             let store = try SQLiteJobStore(path: configuration.database.path)
-            let app = HireBindApplication.build(
+            let services = HireBindApplication.build(
                 configuration: configuration,
                 secrets: try ServiceSecrets.resolve(configuration, environment: environment),
                 namer: try configuration.naming.makeNamer(), store: store, httpClient: .shared, logger: logger, onServerRunning: servicePort.announce
             )
-            try await withRunningServices([app], logger: logger) {
+            try await withRunningServices(services, logger: logger) { group in
                 let stack = Stack(
+                    group: group,
                     sandbox: sandbox, receiver: receiver, store: store, serviceURL: "http://127.0.0.1:\(await servicePort.port()!)",
                     webhookSecret: webhookSecret, callbackSecret: callbackSecret
                 )

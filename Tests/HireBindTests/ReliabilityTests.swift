@@ -1,0 +1,142 @@
+import DryRun
+import FeishuSandbox
+import Foundation
+import HireBindCore
+import JobStore
+import ServiceLifecycle
+import AsyncHTTPClient
+import NIOHTTP1
+import Testing
+@testable import HireBind
+
+/// Dead jobs and callbacks, lease renewal, graceful shutdown: nothing lost, nothing doubled.
+@Suite struct ReliabilityTests {
+    @Test func deadJobIsListedAndRetriedByHand() async throws {
+        try await Stack.with(maxAttempts: 2) { stack in
+            await stack.sandbox.state.inject(Array(repeating: .error(httpStatus: 500, code: 190003, msg: "internal service error"), count: 2))
+            let answer = try await stack.postWebhook(Stack.event("evt-revive"))
+            let jobID = try #require(answer.json["job_id"] as? String)
+            let dead = try await stack.finishedJob(jobID)
+            #expect((dead["job"] as? [String: Any])?["status"] as? String == "dead")
+            let listed = try await stack.admin("/v1/jobs?status=dead")
+            #expect(((listed.json["jobs"] as? [[String: Any]])?.first)?["id"] as? String == jobID)
+
+            var retry = HTTPClientRequestBuilder.post(stack.serviceURL + "/v1/jobs/\(jobID)/retry", token: Stack.adminToken)
+            let requeued = try await stack.send(retry.build())
+            #expect(requeued.status == 202)
+            let revived = try await stack.finishedJob(jobID)
+            #expect((revived["job"] as? [String: Any])?["status"] as? String == "succeeded")
+            // Its whole history is kept: two failed attempts, then the success.
+            #expect((revived["attempts"] as? [[String: Any]])?.map { $0["outcome"] as? String } == ["retry", "failed", "succeeded"])
+            // The HR system hears both outcomes, each as its own message.
+            let deliveries = await stack.receiver.inbox.waitFor(count: 2, seconds: 10)
+            #expect(deliveries.map { $0.headers["webhook-id"] } == ["hb_\(jobID)_1", "hb_\(jobID)_2"])
+            retry = HTTPClientRequestBuilder.post(stack.serviceURL + "/v1/jobs/\(jobID)/retry", token: Stack.adminToken)
+            #expect(try await stack.send(retry.build()).status == 409)
+        }
+    }
+
+    @Test func goneReceiverMakesTheCallbackDeadUntilRetried() async throws {
+        try await Stack.with(receiverFailFirst: [410]) { stack in
+            let answer = try await stack.postWebhook(Stack.event("evt-gone-cb"))
+            let jobID = try #require(answer.json["job_id"] as? String)
+            _ = try await stack.finishedJob(jobID)
+            var dead: [[String: Any]] = []
+            for _ in 0..<100 where dead.isEmpty {
+                dead = try await stack.admin("/v1/callbacks?status=dead").json["callbacks"] as? [[String: Any]] ?? []
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let callback = try #require(dead.first)
+            #expect(callback["job_id"] as? String == jobID)
+            #expect((callback["last_error"] as? String)?.contains("410") == true)
+            #expect(await stack.receiver.inbox.all().isEmpty)
+            let id = try #require(callback["id"] as? Int)
+            let retry = HTTPClientRequestBuilder.post(stack.serviceURL + "/v1/callbacks/\(id)/retry", token: Stack.adminToken)
+            #expect(try await stack.send(retry.build()).status == 202)
+            let delivered = await stack.receiver.inbox.waitFor(count: 1, seconds: 10)
+            #expect(delivered.count == 1)
+        }
+    }
+
+    @Test func callbackGivesUpAfterItsMaximumAge() async throws {
+        try await Stack.with(callbackMaxAgeHours: 0.3 / 3600, receiverFailFirst: Array(repeating: 503, count: 100)) { stack in
+            let answer = try await stack.postWebhook(Stack.event("evt-old-cb"))
+            _ = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
+            var dead: [[String: Any]] = []
+            for _ in 0..<100 where dead.isEmpty {
+                dead = try await stack.admin("/v1/callbacks?status=dead").json["callbacks"] as? [[String: Any]] ?? []
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect((dead.first?["last_error"] as? String)?.contains("retried for") == true)
+        }
+    }
+
+    @Test func slowCallKeepsItsLeaseAndIsNotDoubled() async throws {
+        // The lease is shorter than the call: without renewal the second worker would take the job over and call again.
+        try await Stack.with(worker: WorkerSettings(concurrency: 2, leaseSeconds: 0.6, pollSeconds: 0.05)) { stack in
+            await stack.sandbox.state.inject([.delay(seconds: 1.5)])
+            let answer = try await stack.postWebhook(Stack.event("evt-slow"))
+            let detail = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
+            #expect((detail["job"] as? [String: Any])?["status"] as? String == "succeeded")
+            #expect(await stack.sandbox.state.receivedRequests().count == 1)
+            #expect((detail["attempts"] as? [Any])?.count == 1)
+        }
+    }
+
+    @Test func shutdownTurnsWebhooksAwayAndFinishesTheJobInHand() async throws {
+        try await Stack.with { stack in
+            await stack.sandbox.state.inject([.delay(seconds: 1.0)])
+            let answer = try await stack.postWebhook(Stack.event("evt-drain"))
+            let jobID = try #require(answer.json["job_id"] as? String)
+            // Wait until the worker's call is in flight, then begin the shutdown.
+            for _ in 0..<100 where await stack.sandbox.state.receivedRequests().isEmpty {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            await stack.group.triggerGracefulShutdown()
+            try await Task.sleep(for: .milliseconds(100))
+            let refused = try await stack.postWebhook(Stack.event("evt-late"))
+            #expect(refused.status == 503)
+            #expect(refused.errorCode == "shutting_down")
+            #expect(refused.headers.first(name: "Retry-After") == "30")
+            // The job in hand was finished before the workers stopped.
+            for _ in 0..<100 where try await stack.store.job(id: jobID)?.status != .succeeded {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(try await stack.store.job(id: jobID)?.status == .succeeded)
+            #expect(try await stack.store.receipt(source: "workday", eventID: "evt-late") == nil)
+        }
+    }
+
+    @Test func retryAfterHeaderIsRead() {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(CallbackDeliverer.retryAfterSeconds("120", now: now) == 120)
+        #expect(CallbackDeliverer.retryAfterSeconds("999999", now: now) == 86_400)
+        let date = "Tue, 14 Nov 2023 22:15:20 GMT"  // 1_700_000_120
+        #expect(CallbackDeliverer.retryAfterSeconds(date, now: now) == 120)
+        #expect(CallbackDeliverer.retryAfterSeconds("soon", now: now) == nil)
+    }
+
+    @Test func defaultRetryScheduleSpansDays() {
+        let feishu = FeishuSettings(adminAccount: "a@example.com", userAccessToken: .environment("T"))
+        let span = feishu.retry.totalDelay(retries: feishu.maxAttempts - 1)
+        #expect(span.lowerBound >= 86_400, "a Feishu outage of an afternoon must not kill jobs")
+        #expect(CallbackSettings().maxAgeHours == 72)
+    }
+}
+
+/// Small helper for admin POSTs.
+struct HTTPClientRequestBuilder {
+    var url: String
+    var token: String
+
+    static func post(_ url: String, token: String) -> HTTPClientRequestBuilder {
+        HTTPClientRequestBuilder(url: url, token: token)
+    }
+
+    func build() -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        return request
+    }
+}
