@@ -29,7 +29,12 @@ public struct CallbackDeliverer: Service {
         self.pollSeconds = pollSeconds
         self.doorbell = doorbell
         self.logger = logger
+        self.addressPolicy = CallbackAddressPolicy(
+            allowedHosts: settings.allowedHosts, defaultURL: settings.defaultURL, allowPrivateAddresses: settings.allowPrivateAddresses
+        )
     }
+
+    let addressPolicy: CallbackAddressPolicy
 
     public func run() async throws {
         await withGracefulShutdownHandler {
@@ -50,10 +55,44 @@ public struct CallbackDeliverer: Service {
         }
     }
 
+    /// What one delivery attempt came to.
+    enum Attempt {
+        case delivered
+        /// Retrying cannot help (410 Gone, a refused address): the callback is dead.
+        case refused(String)
+        case failed(String, retryAfter: Double?)
+        case leaseLost
+    }
+
     func deliver(_ delivery: CallbackDelivery) async {
         var logger = self.logger
         logger[metadataKey: "job_id"] = "\(delivery.jobID)"
         logger[metadataKey: "callback_attempt"] = "\(delivery.attempts)"
+        switch await attempt(delivery, logger: logger) {
+        case .delivered, .leaseLost:
+            return
+        case .refused(let problem):
+            await giveUp(delivery, problem: problem, logger: logger)
+        case .failed(let problem, let retryAfter):
+            let delay = max(settings.retry.delay(beforeRetry: delivery.attempts), retryAfter ?? 0)
+            let retryAt = Date().addingTimeInterval(delay)
+            guard retryAt < delivery.createdAt.addingTimeInterval(settings.maxAgeHours * 3600) else {
+                await giveUp(delivery, problem: "\(problem); retried for \(settings.maxAgeHours) hours", logger: logger)
+                return
+            }
+            do {
+                try await store.callbackFailed(delivery, error: problem, retryAt: retryAt)
+                logger.notice("callback not delivered; will retry", metadata: ["problem": "\(problem)", "retry_in_seconds": "\(Int(delay.rounded(.up)))"])
+            } catch {
+                logger.error("cannot record the callback's failure", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    func attempt(_ delivery: CallbackDelivery, logger: Logger) async -> Attempt {
+        if let refusal = await addressPolicy.refusal(ofResolved: delivery.url) {
+            return refusal.permanent ? .refused(refusal.problem) : .failed(refusal.problem, retryAfter: nil)
+        }
         var request = HTTPClientRequest(url: delivery.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -61,40 +100,24 @@ public struct CallbackDeliverer: Service {
         let signature = StandardWebhooks.sign(id: delivery.messageID, timestamp: Int64(Date().timeIntervalSince1970), body: delivery.body, secret: secret)
         for header in signature { request.headers.add(name: header.name, value: header.value) }
         request.body = .bytes(ByteBuffer(bytes: delivery.body))
-
-        let problem: String
-        var retryAfter: Double?
         do {
             let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(settings.timeoutSeconds * 1000)), logger: logger)
             _ = try? await response.body.collect(upTo: 64 * 1024)
             if (200..<300).contains(response.status.code) {
                 try await store.callbackDelivered(delivery, now: Date())
                 logger.info("callback delivered", metadata: ["status": "\(response.status.code)"])
-                return
+                return .delivered
             }
             if response.status.code == 410 {
-                await giveUp(delivery, problem: "the receiver answered 410 Gone: it does not want this result", logger: logger)
-                return
+                return .refused("the receiver answered 410 Gone: it does not want this result")
             }
-            retryAfter = response.headers.first(name: "Retry-After").flatMap { Self.retryAfterSeconds($0, now: Date()) }
-            problem = "the receiver answered HTTP \(response.status.code)"
+            let retryAfter = response.headers.first(name: "Retry-After").flatMap { Self.retryAfterSeconds($0, now: Date()) }
+            return .failed("the receiver answered HTTP \(response.status.code)", retryAfter: retryAfter)
         } catch is LeaseLostError {
             logger.warning("callback lease lost; another deliverer took it over")
-            return
+            return .leaseLost
         } catch {
-            problem = "cannot reach the receiver: \(error)"
-        }
-        let delay = max(settings.retry.delay(beforeRetry: delivery.attempts), retryAfter ?? 0)
-        let retryAt = Date().addingTimeInterval(delay)
-        guard retryAt < delivery.createdAt.addingTimeInterval(settings.maxAgeHours * 3600) else {
-            await giveUp(delivery, problem: "\(problem); retried for \(settings.maxAgeHours) hours", logger: logger)
-            return
-        }
-        do {
-            try await store.callbackFailed(delivery, error: problem, retryAt: retryAt)
-            logger.notice("callback not delivered; will retry", metadata: ["problem": "\(problem)", "retry_in_seconds": "\(Int(delay.rounded(.up)))"])
-        } catch {
-            logger.error("cannot record the callback's failure", metadata: ["error": "\(error)"])
+            return .failed("cannot reach the receiver: \(error)", retryAfter: nil)
         }
     }
 

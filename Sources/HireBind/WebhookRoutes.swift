@@ -22,9 +22,14 @@ struct WebhookRoutes: Sendable {
     let defaultCallbackURL: String?
     let doorbell: Doorbell
     let drain: DrainSignal
+    let callbackPolicy: CallbackAddressPolicy
 
     init(configuration: HireBindConfiguration, secrets: ServiceSecrets, namer: MailboxNamer, store: any JobStore, doorbell: Doorbell, drain: DrainSignal) {
         self.drain = drain
+        self.callbackPolicy = CallbackAddressPolicy(
+            allowedHosts: configuration.callbacks.allowedHosts, defaultURL: configuration.callbacks.defaultURL,
+            allowPrivateAddresses: configuration.callbacks.allowPrivateAddresses
+        )
         var sources: [String: Source] = [:]
         for (name, settings) in configuration.sources {
             let scheme: any WebhookSignatureScheme = switch settings.scheme {
@@ -81,6 +86,9 @@ struct WebhookRoutes: Sendable {
             throw APIError(.unsupportedMediaType, code: "not_json", message: "the body is not valid UTF-8 JSON")
         }
 
+        if let url = event.callbackURL, let refusal = callbackPolicy.refusal(ofURL: url) {
+            throw APIError(.unprocessableContent, code: "callback_url_not_allowed", message: refusal)
+        }
         if let seen = try await store.receipt(source: sourceName, eventID: event.eventID) {
             return Response.json(.ok, seen)
         }

@@ -263,16 +263,22 @@ public struct CallbackSettings: Sendable, Codable {
     public var retry = RetryPolicy.callbackDefault
     /// How long a result is retried before it is dead (listed and retryable by hand).
     public var maxAgeHours = 72.0
+    /// Hosts an event's `callback_url` may name (`hr.example.com`, `*.example.com`); `default_url`'s host always may.
+    public var allowedHosts: [String] = []
+    /// Allow callbacks to loopback, private and link-local addresses (checked on the resolved addresses).
+    public var allowPrivateAddresses = false
 
     public init(
         defaultURL: String? = nil, secret: SecretReference? = nil, timeoutSeconds: Double = 10,
-        retry: RetryPolicy = .callbackDefault, maxAgeHours: Double = 72
+        retry: RetryPolicy = .callbackDefault, maxAgeHours: Double = 72, allowedHosts: [String] = [], allowPrivateAddresses: Bool = false
     ) {
         self.defaultURL = defaultURL
         self.secret = secret
         self.timeoutSeconds = timeoutSeconds
         self.retry = retry
         self.maxAgeHours = maxAgeHours
+        self.allowedHosts = allowedHosts
+        self.allowPrivateAddresses = allowPrivateAddresses
     }
 
     public init(from decoder: any Decoder) throws {
@@ -282,6 +288,8 @@ public struct CallbackSettings: Sendable, Codable {
         timeoutSeconds = try c.value(.timeoutSeconds, default: timeoutSeconds)
         retry = try c.value(.retry, default: retry)
         maxAgeHours = try c.value(.maxAgeHours, default: maxAgeHours)
+        allowedHosts = try c.value(.allowedHosts, default: allowedHosts)
+        allowPrivateAddresses = try c.value(.allowPrivateAddresses, default: allowPrivateAddresses)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -290,6 +298,8 @@ public struct CallbackSettings: Sendable, Codable {
         case timeoutSeconds = "timeout_seconds"
         case retry
         case maxAgeHours = "max_age_hours"
+        case allowedHosts = "allowed_hosts"
+        case allowPrivateAddresses = "allow_private_addresses"
     }
 }
 

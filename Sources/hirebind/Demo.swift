@@ -75,7 +75,7 @@ struct Demo: AsyncParsableCommand {
                     userAccessToken: .environment("HIREBIND_FEISHU_USER_ACCESS_TOKEN")
                 ),
                 worker: .init(pollSeconds: 0.2),
-                callbacks: .init(defaultURL: "http://127.0.0.1:\(callbackPort)/hr/callback", secret: .environment("HIREBIND_CALLBACK_SECRET")),
+                callbacks: .init(defaultURL: "http://127.0.0.1:\(callbackPort)/hr/callback", secret: .environment("HIREBIND_CALLBACK_SECRET"), allowPrivateAddresses: true),
                 admin: .init(token: .environment("HIREBIND_ADMIN_TOKEN"))
             )
             let secrets = try ServiceSecrets.resolve(configuration, environment: environment)

@@ -40,6 +40,8 @@ struct Stack {
         retry: RetryPolicy = RetryPolicy(baseSeconds: 0.05, maxSeconds: 0.2),
         callbackRetry: RetryPolicy = RetryPolicy(baseSeconds: 0.05, maxSeconds: 0.2),
         callbackMaxAgeHours: Double = 72,
+        allowPrivateCallbacks: Bool = true,
+        callbackHost: String = "127.0.0.1",
         receiverFailFirst: [Int] = [],
         maxBodyBytes: Int = 1_048_576,
         worker: WorkerSettings = WorkerSettings(concurrency: 2, leaseSeconds: 30, pollSeconds: 0.1),
@@ -76,7 +78,7 @@ struct Stack {
                     userAccessToken: .environment("FEISHU_TOKEN"), timeoutSeconds: 2, maxAttempts: maxAttempts, retry: retry
                 ),
                 worker: worker,
-                callbacks: .init(defaultURL: "http://127.0.0.1:\(callbackPort)/hr/callback", secret: .environment("CALLBACK_SECRET"), timeoutSeconds: 2, retry: callbackRetry, maxAgeHours: callbackMaxAgeHours),
+                callbacks: .init(defaultURL: "http://\(callbackHost):\(callbackPort)/hr/callback", secret: .environment("CALLBACK_SECRET"), timeoutSeconds: 2, retry: callbackRetry, maxAgeHours: callbackMaxAgeHours, allowedHosts: ["127.0.0.1"], allowPrivateAddresses: allowPrivateCallbacks),
                 admin: .init(token: .environment("ADMIN_TOKEN"))
             )
             let store = try SQLiteJobStore(path: configuration.database.path)

@@ -1,0 +1,64 @@
+import DryRun
+import Foundation
+import Testing
+@testable import HireBind
+
+@Suite struct CallbackAddressPolicyTests {
+    let policy = CallbackAddressPolicy(allowedHosts: ["hr.example.com", "*.corp.example"], defaultURL: "https://default.example.org/cb", allowPrivateAddresses: false)
+
+    @Test func hostsOnTheListAreAllowed() {
+        #expect(policy.refusal(ofURL: "https://hr.example.com/hook") == nil)
+        #expect(policy.refusal(ofURL: "https://HR.example.com/hook") == nil)
+        #expect(policy.refusal(ofURL: "https://a.b.corp.example/hook") == nil)
+        #expect(policy.refusal(ofURL: "https://default.example.org/other") == nil)
+        #expect(policy.refusal(ofURL: "https://evil.example.net/hook") != nil)
+        #expect(policy.refusal(ofURL: "https://hr.example.com.evil.net/hook") != nil)
+        #expect(policy.refusal(ofURL: "https://corp.example.evil/hook") != nil)
+    }
+
+    @Test(arguments: [
+        "127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
+        "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1", "fe80::1", "fd12:3456::1", "::ffff:127.0.0.1", "::",
+    ])
+    func internalAddresses(address: String) {
+        #expect(CallbackAddressPolicy.isInternal(address))
+    }
+
+    @Test(arguments: ["8.8.8.8", "172.32.0.1", "100.128.0.1", "2001:4860:4860::8888", "93.184.216.34"])
+    func publicAddresses(address: String) {
+        #expect(!CallbackAddressPolicy.isInternal(address))
+    }
+
+    @Test func resolvedAddressIsChecked() async {
+        // "localhost" is on the list by name, but resolves to loopback: refused for good.
+        let byName = CallbackAddressPolicy(allowedHosts: ["localhost", "127.0.0.1"], defaultURL: nil, allowPrivateAddresses: false)
+        let refusal = await byName.refusal(ofResolved: "http://localhost:9/cb")
+        #expect(refusal?.permanent == true)
+        #expect(refusal?.problem.contains("internal address") == true)
+        #expect(await byName.refusal(ofResolved: "http://127.0.0.1:9/cb")?.permanent == true)
+        let allowed = CallbackAddressPolicy(allowedHosts: ["localhost"], defaultURL: nil, allowPrivateAddresses: true)
+        #expect(await allowed.refusal(ofResolved: "http://localhost:9/cb") == nil)
+    }
+
+    @Test func callbackURLOffTheListIs422() async throws {
+        try await Stack.with { stack in
+            let answer = try await stack.postWebhook(Stack.event("evt-ssrf", callbackURL: "http://169.254.169.254/latest/meta-data"))
+            #expect(answer.status == 422)
+            #expect(answer.errorCode == "callback_url_not_allowed")
+        }
+    }
+
+    @Test func deliveryToAnInternalAddressIsRefusedAndDead() async throws {
+        try await Stack.with(allowPrivateCallbacks: false, callbackHost: "localhost") { stack in
+            let answer = try await stack.postWebhook(Stack.event("evt-internal"))
+            _ = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
+            var dead: [[String: Any]] = []
+            for _ in 0..<100 where dead.isEmpty {
+                dead = try await stack.admin("/v1/callbacks?status=dead").json["callbacks"] as? [[String: Any]] ?? []
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect((dead.first?["last_error"] as? String)?.contains("internal address") == true)
+            #expect(await stack.receiver.inbox.all().isEmpty)
+        }
+    }
+}
