@@ -68,6 +68,7 @@ public enum HireBindApplication {
 
         let app = Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.server.idleTimeoutSeconds * 1000)))),
             configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "hirebind"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.server.port) },
             logger: logger

@@ -16,6 +16,7 @@ struct WebhookRoutes: Sendable {
 
     let sources: [String: Source]
     let maximumBodyBytes: Int
+    let bodyTimeout: Duration
     let namer: MailboxNamer
     let store: any JobStore
     let feishu: FeishuSettings
@@ -40,6 +41,7 @@ struct WebhookRoutes: Sendable {
         }
         self.sources = sources
         self.maximumBodyBytes = configuration.server.maxBodyBytes
+        self.bodyTimeout = .milliseconds(Int64(configuration.server.bodyTimeoutSeconds * 1000))
         self.namer = namer
         self.store = store
         self.feishu = configuration.feishu
@@ -66,8 +68,7 @@ struct WebhookRoutes: Sendable {
         guard contentTypes.count == 1, Self.isJSON(contentTypes[0]) else {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "send the event as one Content-Type: application/json body")
         }
-        var request = request
-        let body = Array(try await request.collectBody(upTo: maximumBodyBytes).readableBytesView)
+        let body = try await collectBody(request)
 
         let headers = HeaderLookup(request.headers.map { (name: $0.name.canonicalName, value: $0.value) })
         do {
@@ -120,6 +121,24 @@ struct WebhookRoutes: Sendable {
             return Response.json(.accepted, receipt)
         case .duplicate(let receipt):
             return Response.json(.ok, receipt)
+        }
+    }
+
+    /// The whole body, at most `maximumBodyBytes` (413 beyond) and within `bodyTimeout` (408 beyond).
+    func collectBody(_ request: Request) async throws -> [UInt8] {
+        let limit = maximumBodyBytes
+        let timeout = bodyTimeout
+        return try await withThrowingTaskGroup(of: [UInt8].self) { group in
+            group.addTask {
+                var request = request
+                return Array(try await request.collectBody(upTo: limit).readableBytesView)
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw APIError(.requestTimeout, code: "body_timeout", message: "the body did not arrive within \(timeout)", headers: [.connection: "close"])
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
         }
     }
 

@@ -7,11 +7,17 @@ public struct ServerSettings: Sendable, Codable {
     public var port = 8080
     /// Largest accepted webhook body; larger ones get 413.
     public var maxBodyBytes = 1_048_576
+    /// Longest time to receive a webhook's body; a client that trickles it gets 408.
+    public var bodyTimeoutSeconds = 10.0
+    /// A connection that sends nothing for this long is closed.
+    public var idleTimeoutSeconds = 30.0
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1_048_576) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1_048_576, bodyTimeoutSeconds: Double = 10, idleTimeoutSeconds: Double = 30) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
+        self.bodyTimeoutSeconds = bodyTimeoutSeconds
+        self.idleTimeoutSeconds = idleTimeoutSeconds
     }
 
     public init(from decoder: any Decoder) throws {
@@ -19,11 +25,15 @@ public struct ServerSettings: Sendable, Codable {
         host = try c.value(.host, default: host)
         port = try c.value(.port, default: port)
         maxBodyBytes = try c.value(.maxBodyBytes, default: maxBodyBytes)
+        bodyTimeoutSeconds = try c.value(.bodyTimeoutSeconds, default: bodyTimeoutSeconds)
+        idleTimeoutSeconds = try c.value(.idleTimeoutSeconds, default: idleTimeoutSeconds)
     }
 
     enum CodingKeys: String, CodingKey {
         case host, port
         case maxBodyBytes = "max_body_bytes"
+        case bodyTimeoutSeconds = "body_timeout_seconds"
+        case idleTimeoutSeconds = "idle_timeout_seconds"
     }
 }
 

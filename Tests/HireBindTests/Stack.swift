@@ -44,12 +44,13 @@ struct Stack {
         callbackHost: String = "127.0.0.1",
         receiverFailFirst: [Int] = [],
         maxBodyBytes: Int = 1_048_576,
+        bodyTimeoutSeconds: Double = 10,
         worker: WorkerSettings = WorkerSettings(concurrency: 2, leaseSeconds: 30, pollSeconds: 0.1),
+        logger: Logger = Logger(label: "integration"),
         usersNotInTenant: Set<String> = [],
         naming: NamingSettings = NamingSettings(domain: "example.com"),
         _ body: (Stack) async throws -> Void
     ) async throws {
-        let logger = Logger(label: "integration")
         let webhookSecret = SigningSecret(key: Array("integration webhook secret 32 b!".utf8))
         let callbackSecret = SigningSecret(key: Array("integration callback secret 32b!".utf8))
         let sandbox = FeishuSandbox(configuration: SandboxConfiguration(superAdminTokens: [feishuToken], usersNotInTenant: usersNotInTenant))
@@ -69,7 +70,7 @@ struct Stack {
             ]
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-it-\(UUID().uuidString)").path
             let configuration = HireBindConfiguration(
-                server: .init(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes),
+                server: .init(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, bodyTimeoutSeconds: bodyTimeoutSeconds),
                 database: .init(path: folder + "/hirebind.sqlite"),
                 sources: ["workday": .init(secrets: [.environment("WEBHOOK_SECRET")])],
                 naming: naming,

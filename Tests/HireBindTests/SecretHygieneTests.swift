@@ -1,0 +1,72 @@
+import DryRun
+import FeishuSandbox
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import WebhookSignature
+
+/// Keeps every log line, rendered with its metadata, at trace level.
+final class CapturingLogHandler: LogHandler, Sendable {
+    private let lines = Mutex<[String]>([])
+    private let storedMetadata = Mutex<Logger.Metadata>([:])
+
+    var logLevel: Logger.Level {
+        get { .trace }
+        set {}
+    }
+
+    var metadata: Logger.Metadata {
+        get { storedMetadata.withLock { $0 } }
+        set { storedMetadata.withLock { $0 = newValue } }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { storedMetadata.withLock { $0[key] = newValue } }
+    }
+
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        lines.withLock { $0.append("\(event.level) \(event.message) \(all)") }
+    }
+
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+    var count: Int { lines.withLock { $0.count } }
+}
+
+@Suite struct SecretHygieneTests {
+    @Test func noSecretReachesALogLineAnErrorBodyOrACallback() async throws {
+        let capture = CapturingLogHandler()
+        var logger = Logger(label: "hygiene") { _ in capture }
+        logger.logLevel = .trace
+        try await Stack.with(maxAttempts: 2, logger: logger) { stack in
+            var bodies: [String] = []
+            // A bound job, a refused signature, a forged admin call, a Feishu refusal.
+            let answer = try await stack.postWebhook(Stack.event("evt-hygiene"))
+            bodies.append("\(answer.json)")
+            _ = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
+            let forged = try await stack.postWebhook(Array(try JSONSerialization.data(withJSONObject: Stack.event("evt-x"))), signedWith: SigningSecret(key: Array(repeating: 9, count: 32)))
+            bodies.append("\(forged.json)")
+            bodies.append("\(try await stack.admin("/v1/jobs", token: "wrong").json)")
+            await stack.sandbox.state.inject([.error(httpStatus: 401, code: 99991668, msg: "Invalid access token")])
+            let refused = try await stack.postWebhook(Stack.event("evt-refused", userID: "ou_other"))
+            let detail = try await stack.finishedJob(try #require(refused.json["job_id"] as? String))
+            bodies.append("\(detail)")
+            let callbacks = await stack.receiver.inbox.waitFor(count: 2, seconds: 10)
+            bodies.append(contentsOf: callbacks.map { String(decoding: $0.body, as: UTF8.self) })
+
+            let secrets = [
+                stack.webhookSecret.standardWebhooksText, String(stack.webhookSecret.standardWebhooksText.dropFirst(6)),
+                stack.callbackSecret.standardWebhooksText, String(stack.callbackSecret.standardWebhooksText.dropFirst(6)),
+                Stack.feishuToken, Stack.adminToken,
+            ]
+            let logs = capture.text
+            #expect(capture.count > 20, "the test must have logged at trace level")
+            for secret in secrets {
+                #expect(!logs.contains(secret), "a log line holds a secret")
+                for body in bodies { #expect(!body.contains(secret), "a response or callback holds a secret") }
+            }
+        }
+    }
+}
