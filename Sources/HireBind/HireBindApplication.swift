@@ -48,6 +48,7 @@ public enum HireBindApplication {
             maxAttempts: configuration.feishu.maxAttempts, retry: configuration.feishu.retry,
             jobs: jobBell, callbacks: callbackBell, logger: logger
         ))
+        workers.append(Housekeeper(store: store, dedupeDays: configuration.database.dedupeDays, logger: logger))
         workers.append(CallbackDeliverer(
             store: store, httpClient: httpClient, secret: secrets.callbackSecret, settings: configuration.callbacks,
             pollSeconds: configuration.worker.pollSeconds, doorbell: callbackBell, logger: logger

@@ -41,17 +41,25 @@ public struct ServerSettings: Sendable, Codable {
 public struct DatabaseSettings: Sendable, Codable {
     /// SQLite file; created with its folder when missing.
     public var path = "var/hirebind.sqlite"
+    /// How long a delivered event id is remembered: a repeat within this window gets the first job's answer.
+    /// HR senders retry for days; keep it above their retry horizon.
+    public var dedupeDays = 7.0
 
-    public init(path: String = "var/hirebind.sqlite") {
+    public init(path: String = "var/hirebind.sqlite", dedupeDays: Double = 7) {
         self.path = path
+        self.dedupeDays = dedupeDays
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         path = try c.value(.path, default: path)
+        dedupeDays = try c.value(.dedupeDays, default: dedupeDays)
     }
 
-    enum CodingKeys: String, CodingKey { case path }
+    enum CodingKeys: String, CodingKey {
+        case path
+        case dedupeDays = "dedupe_days"
+    }
 }
 
 /// Signature schemes a source may use.

@@ -168,6 +168,10 @@ public protocol JobStore: Sendable {
     /// The receipt of the job an earlier delivery of this event created, if any.
     func receipt(source: String, eventID: String) async throws -> JobReceipt?
 
+    /// Forgets intake records received before `date`, so that a repeat of such an old event makes a new job.
+    /// Jobs, their addresses and histories stay. Returns how many records were removed.
+    func purgeIntakes(receivedBefore date: Date) async throws -> Int
+
     /// Leases the job that is due first (queued and due, or running with an expired lease).
     func leaseJob(for seconds: Double, now: Date) async throws -> JobLease?
 

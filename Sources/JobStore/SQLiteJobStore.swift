@@ -92,6 +92,7 @@ public final class SQLiteJobStore: JobStore {
                     delivered_at REAL
                 );
                 CREATE INDEX callbacks_due ON callbacks(status, next_attempt_at);
+                CREATE INDEX intakes_received ON intakes(received_at);
                 """)
         }
         return migrator
@@ -170,6 +171,13 @@ public final class SQLiteJobStore: JobStore {
                 taken.formUnion(rows)
             }
             return taken
+        }
+    }
+
+    public func purgeIntakes(receivedBefore date: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM intakes WHERE received_at < ?", arguments: [date.timeIntervalSince1970])
+            return db.changesCount
         }
     }
 

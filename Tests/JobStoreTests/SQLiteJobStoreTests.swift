@@ -48,6 +48,18 @@ import Testing
         #expect(try await store.jobs(status: nil, limit: 10).count == 1)
     }
 
+    @Test func dedupeHoldsUntilTheIntakeRecordIsPurged() async throws {
+        let now = Date()
+        let old = try await enqueue(intake("e-old", at: now.addingTimeInterval(-8 * 86_400)))
+        let recent = try await enqueue(intake("e-new", at: now.addingTimeInterval(-6 * 86_400)))
+        #expect(try await store.purgeIntakes(receivedBefore: now.addingTimeInterval(-7 * 86_400)) == 1)
+        // Within the window the first answer stands; past it the event makes a new job.
+        #expect(try await enqueue(intake("e-new")) == .duplicate(recent.receipt))
+        guard case .created(let again) = try await enqueue(intake("e-old")) else { Issue.record("expected a new job"); return }
+        #expect(again.jobID != old.receipt.jobID)
+        #expect(try await store.job(id: old.receipt.jobID) != nil)
+    }
+
     @Test func sameNameGetsTheNextAddress() async throws {
         let first = try await enqueue(intake("e1"))
         let second = try await enqueue(intake("e2"))
