@@ -48,6 +48,16 @@ public struct FeishuSandbox: Sendable {
         router.get(RouterPath(stringLiteral: Self.bindingsPath + "/:binding_id")) { request, context in
             try await self.get(request, context: context)
         }
+        // Not Feishu's: what the sandbox tenant holds, for dry runs and the crash test to check.
+        router.get("/sandbox/bindings") { _, _ in
+            let bindings = await self.state.allBindings().map { binding in
+                [
+                    "exchange_binding_id": binding.id, "admin_account": binding.adminAccount, "exchange_account": binding.exchangeAccount,
+                    "user_id": binding.userID, "create_calls": binding.createCalls,
+                ] as [String: Any]
+            }
+            return Self.json(.ok, ["bindings": bindings])
+        }
     }
 
     // MARK: Handlers
@@ -66,6 +76,21 @@ public struct FeishuSandbox: Sendable {
         case nil:
             break
         }
+        let faults = configuration.randomFaults
+        if faults.latencyMilliseconds.upperBound > 0 {
+            try await Task.sleep(for: .milliseconds(Int.random(in: faults.latencyMilliseconds)))
+        }
+        let roll = Double.random(in: 0..<1)
+        if roll < faults.serverErrorRate {
+            return Self.error(.internalServerError, code: 190003, msg: "internal service error")
+        }
+        if roll < faults.serverErrorRate + faults.rateLimitRate {
+            var response = Self.error(.tooManyRequests, code: 190004, msg: "method rate limited")
+            response.headers[HTTPField.Name("x-ogw-ratelimit-limit")!] = "50"
+            response.headers[HTTPField.Name("x-ogw-ratelimit-reset")!] = "1"
+            return response
+        }
+        let loseResponse = roll < faults.serverErrorRate + faults.rateLimitRate + faults.lostResponseRate
         if let refusal = authorize(request) { return refusal }
         guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
             return Self.error(.badRequest, code: 190002, msg: "invalid parameters in request: Content-Type must be application/json; charset=utf-8")
@@ -96,6 +121,9 @@ public struct FeishuSandbox: Sendable {
         }
         let id = Self.bindingID(adminAccount: admin, exchangeAccount: exchange)
         let binding = await state.bind(id: id, adminAccount: admin, exchangeAccount: exchange, userID: userID, now: Date())
+        if loseResponse {
+            try await Task.sleep(for: .milliseconds(Int64(faults.lostResponseDelay * 1000)))
+        }
         return Self.success(binding, status: syncStatus(of: binding))
     }
 

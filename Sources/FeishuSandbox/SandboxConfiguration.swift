@@ -10,18 +10,43 @@ public struct SandboxConfiguration: Sendable {
     public var usersNotInTenant: Set<String>
     /// Seconds after create at which GET reports the sync as `done`.
     public var syncSeconds: Double
+    /// Faults drawn at random for each create call, to rehearse a bad day.
+    public var randomFaults: RandomFaults
 
     public init(
         superAdminTokens: Set<String>,
         memberTokens: Set<String> = [],
         adminAccounts: Set<String>? = nil,
         usersNotInTenant: Set<String> = [],
-        syncSeconds: Double = 2
+        syncSeconds: Double = 2,
+        randomFaults: RandomFaults = RandomFaults()
     ) {
+        self.randomFaults = randomFaults
         self.superAdminTokens = superAdminTokens
         self.memberTokens = memberTokens
         self.adminAccounts = adminAccounts
         self.usersNotInTenant = usersNotInTenant
         self.syncSeconds = syncSeconds
+    }
+}
+
+/// Shares of create calls that fail at random, and added latency.
+public struct RandomFaults: Sendable, Hashable {
+    /// Answered 500 with code 190003.
+    public var serverErrorRate: Double
+    /// Answered 429 with code 190004 and rate-limit headers.
+    public var rateLimitRate: Double
+    /// The binding is made but the answer comes only after `lostResponseDelay`, past any sane client timeout.
+    public var lostResponseRate: Double
+    public var lostResponseDelay: Double
+    /// Extra latency before each answer, drawn uniformly.
+    public var latencyMilliseconds: ClosedRange<Int>
+
+    public init(serverErrorRate: Double = 0, rateLimitRate: Double = 0, lostResponseRate: Double = 0, lostResponseDelay: Double = 5, latencyMilliseconds: ClosedRange<Int> = 0...0) {
+        self.serverErrorRate = serverErrorRate
+        self.rateLimitRate = rateLimitRate
+        self.lostResponseRate = lostResponseRate
+        self.lostResponseDelay = lostResponseDelay
+        self.latencyMilliseconds = latencyMilliseconds
     }
 }

@@ -25,11 +25,21 @@ struct Sandbox: AsyncParsableCommand {
     @Option(name: .long, help: "A Feishu user id that is not in the tenant: binding it answers 195100 (repeatable).")
     var userNotInTenant: [String] = []
 
+    @Option(help: "Share of create calls answered 500 / 190003.") var serverErrorRate = 0.0
+    @Option(help: "Share of create calls answered 429 / 190004.") var rateLimitRate = 0.0
+    @Option(help: "Share of create calls that bind but answer only after --lost-response-delay seconds.") var lostResponseRate = 0.0
+    @Option(help: "Seconds a lost response is held back.") var lostResponseDelay = 5.0
+    @Option(help: "Largest random latency added to each create call, in milliseconds.") var maxLatencyMs = 0
+
     func run() async throws {
         LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: .info) }
         let logger = Logger(label: "feishu-sandbox")
         let sandbox = FeishuSandbox(configuration: SandboxConfiguration(
-            superAdminTokens: Set(token), memberTokens: Set(memberToken), usersNotInTenant: Set(userNotInTenant)
+            superAdminTokens: Set(token), memberTokens: Set(memberToken), usersNotInTenant: Set(userNotInTenant),
+            randomFaults: RandomFaults(
+                serverErrorRate: serverErrorRate, rateLimitRate: rateLimitRate, lostResponseRate: lostResponseRate,
+                lostResponseDelay: lostResponseDelay, latencyMilliseconds: 0...max(0, maxLatencyMs)
+            )
         ))
         let app = sandbox.application(host: host, port: port, logger: logger) { port in
             logger.info("feishu sandbox listening", metadata: ["port": "\(port)"])
