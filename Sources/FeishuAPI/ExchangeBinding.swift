@@ -1,3 +1,5 @@
+import Foundation
+
 /// Body of `POST /open-apis/calendar/v4/exchange_bindings`.
 public struct ExchangeBindingRequest: Sendable, Hashable, Codable {
     public var adminAccount: String
@@ -32,6 +34,12 @@ public struct ExchangeBinding: Sendable, Hashable, Codable {
         self.userID = userID
         self.status = status
         self.exchangeBindingID = exchangeBindingID
+    }
+
+    /// The id Feishu's example shows: base64 of `"{admin_account} {exchange_account}"`. The format is not
+    /// documented: use it only to look up a create whose answer was lost, and store the id create returns.
+    public static func derivedID(adminAccount: String, exchangeAccount: String) -> String {
+        Data("\(adminAccount) \(exchangeAccount)".utf8).base64EncodedString()
     }
 
     enum CodingKeys: String, CodingKey {

@@ -2,8 +2,8 @@ import HireBindCore
 
 /// A call to Feishu that did not succeed.
 public enum FeishuCallError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// Feishu answered with a non-zero `code`.
-    case api(code: Int, message: String, httpStatus: Int, logID: String?)
+    /// Feishu answered with a non-zero `code`; `retryAfter` is its `x-ogw-ratelimit-reset`, when sent.
+    case api(code: Int, message: String, httpStatus: Int, logID: String?, retryAfter: Double? = nil)
     /// No answer within the timeout: the outcome is unknown.
     case timeout(logID: String?)
     /// The connection failed or dropped; the outcome may be unknown.
@@ -13,7 +13,7 @@ public enum FeishuCallError: Error, Sendable, Hashable, CustomStringConvertible 
 
     public var errorClass: FeishuErrorClass {
         switch self {
-        case .api(let code, _, let httpStatus, _): FeishuErrorCatalog.classify(code: code, httpStatus: httpStatus)
+        case .api(let code, _, let httpStatus, _, _): FeishuErrorCatalog.classify(code: code, httpStatus: httpStatus)
         case .timeout, .transport: .retry
         case .unexpectedResponse(let status, _): status == 429 ? .rateLimited : (status >= 500 ? .retry : .permanent)
         }
@@ -21,7 +21,7 @@ public enum FeishuCallError: Error, Sendable, Hashable, CustomStringConvertible 
 
     public var logID: String? {
         switch self {
-        case .api(_, _, _, let logID), .timeout(let logID), .unexpectedResponse(_, let logID): logID
+        case .api(_, _, _, let logID, _), .timeout(let logID), .unexpectedResponse(_, let logID): logID
         case .transport: nil
         }
     }
@@ -29,7 +29,7 @@ public enum FeishuCallError: Error, Sendable, Hashable, CustomStringConvertible 
     /// The failure as the job history and the HR callback show it.
     public var failure: JobFailure {
         switch self {
-        case .api(let code, let message, let httpStatus, _):
+        case .api(let code, let message, let httpStatus, _, _):
             JobFailure(code: String(code), message: message, hint: FeishuErrorCatalog.hint(code: code, httpStatus: httpStatus))
         case .timeout:
             JobFailure(code: "timeout", message: "Feishu did not answer in time", hint: "hirebind retries; the outcome of the timed-out call is unknown.")
@@ -40,6 +40,20 @@ public enum FeishuCallError: Error, Sendable, Hashable, CustomStringConvertible 
                 code: "http_\(status)", message: "Feishu answered HTTP \(status) without a JSON body",
                 hint: status >= 500 || status == 429 ? "hirebind retries." : "Check feishu.base_url points at the open platform."
             )
+        }
+    }
+
+    /// Seconds Feishu asked to wait before the next call, when it said.
+    public var retryAfter: Double? {
+        if case .api(_, _, _, _, let retryAfter) = self { return retryAfter }
+        return nil
+    }
+
+    /// True when the call may have taken effect although no answer said so (a timeout, a dropped connection).
+    public var outcomeUnknown: Bool {
+        switch self {
+        case .timeout, .transport: true
+        case .api, .unexpectedResponse: false
         }
     }
 

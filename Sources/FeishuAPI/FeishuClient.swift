@@ -108,7 +108,8 @@ public struct FeishuClient: Sendable {
             throw .unexpectedResponse(httpStatus: status, logID: logID)
         }
         guard envelope.code == 0 else {
-            throw .api(code: envelope.code, message: envelope.msg ?? "", httpStatus: status, logID: logID)
+            let reset = response.headers.first(name: "x-ogw-ratelimit-reset").flatMap(Double.init)
+            throw .api(code: envelope.code, message: envelope.msg ?? "", httpStatus: status, logID: logID, retryAfter: reset)
         }
         guard let data = envelope.data else {
             throw .unexpectedResponse(httpStatus: status, logID: logID)

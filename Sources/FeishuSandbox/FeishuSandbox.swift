@@ -58,6 +58,27 @@ public struct FeishuSandbox: Sendable {
             }
             return Self.json(.ok, ["bindings": bindings])
         }
+        router.get("/sandbox/stats") { _, _ in
+            let times = await self.state.admittedCallTimes()
+            var stats: [String: Any] = [
+                "admitted_create_calls": times.count,
+                "rate_limited_calls": await self.state.rateLimitedCalls,
+                "bindings": await self.state.allBindings().count,
+            ]
+            if let first = times.first, let last = times.last {
+                stats["first_call_at"] = first.timeIntervalSince1970
+                stats["last_call_at"] = last.timeIntervalSince1970
+                // Calls in each consecutive 60-s window from the first call on.
+                var minutes: [Int] = []
+                for time in times {
+                    let index = Int(time.timeIntervalSince(first) / 60)
+                    while minutes.count <= index { minutes.append(0) }
+                    minutes[index] += 1
+                }
+                stats["calls_per_minute"] = minutes
+            }
+            return Self.json(.ok, stats)
+        }
     }
 
     // MARK: Handlers
@@ -66,7 +87,10 @@ public struct FeishuSandbox: Sendable {
         var request = request
         let body = try await request.collectBody(upTo: Self.maximumBodyBytes)
         await state.record(Self.recorded(request, body: body))
+        var holdBack: Double?
         switch await state.nextFault() {
+        case .lostResponse(let seconds):
+            holdBack = seconds
         case .error(let httpStatus, let code, let msg):
             return Self.error(.init(code: httpStatus), code: code, msg: msg)
         case .nonJSON(let httpStatus):
@@ -75,6 +99,12 @@ public struct FeishuSandbox: Sendable {
             try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
         case nil:
             break
+        }
+        if let wait = await state.admit(limits: configuration.rateLimits) {
+            var response = Self.error(.tooManyRequests, code: 99991400, msg: "request trigger frequency limit")
+            response.headers[HTTPField.Name("x-ogw-ratelimit-limit")!] = "50"
+            response.headers[HTTPField.Name("x-ogw-ratelimit-reset")!] = String(Int(wait.rounded(.up)))
+            return response
         }
         let faults = configuration.randomFaults
         if faults.latencyMilliseconds.upperBound > 0 {
@@ -90,7 +120,9 @@ public struct FeishuSandbox: Sendable {
             response.headers[HTTPField.Name("x-ogw-ratelimit-reset")!] = "1"
             return response
         }
-        let loseResponse = roll < faults.serverErrorRate + faults.rateLimitRate + faults.lostResponseRate
+        if roll < faults.serverErrorRate + faults.rateLimitRate + faults.lostResponseRate {
+            holdBack = faults.lostResponseDelay
+        }
         if let refusal = authorize(request) { return refusal }
         guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
             return Self.error(.badRequest, code: 190002, msg: "invalid parameters in request: Content-Type must be application/json; charset=utf-8")
@@ -121,8 +153,8 @@ public struct FeishuSandbox: Sendable {
         }
         let id = Self.bindingID(adminAccount: admin, exchangeAccount: exchange)
         let binding = await state.bind(id: id, adminAccount: admin, exchangeAccount: exchange, userID: userID, now: Date())
-        if loseResponse {
-            try await Task.sleep(for: .milliseconds(Int64(faults.lostResponseDelay * 1000)))
+        if let holdBack {
+            try await Task.sleep(for: .milliseconds(Int64(holdBack * 1000)))
         }
         return Self.success(binding, status: syncStatus(of: binding))
     }

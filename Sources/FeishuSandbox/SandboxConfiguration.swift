@@ -1,5 +1,8 @@
 /// Who and what the sandbox tenant holds.
 public struct SandboxConfiguration: Sendable {
+    /// 50 calls per second and 1000 per minute, as the API page states.
+    public static let feishuRateLimits: [(calls: Int, window: Duration)] = [(50, .seconds(1)), (1000, .seconds(60))]
+
     /// `user_access_token`s of tenant super administrators.
     public var superAdminTokens: Set<String>
     /// `user_access_token`s of ordinary members: the bind call answers 195101.
@@ -12,6 +15,9 @@ public struct SandboxConfiguration: Sendable {
     public var syncSeconds: Double
     /// Faults drawn at random for each create call, to rehearse a bad day.
     public var randomFaults: RandomFaults
+    /// Feishu's limits on the create call, enforced over sliding windows (the strictest alignment):
+    /// a call over either answers 429 with code 99991400 and `x-ogw-ratelimit-reset`.
+    public var rateLimits: [(calls: Int, window: Duration)]
 
     public init(
         superAdminTokens: Set<String>,
@@ -19,9 +25,11 @@ public struct SandboxConfiguration: Sendable {
         adminAccounts: Set<String>? = nil,
         usersNotInTenant: Set<String> = [],
         syncSeconds: Double = 2,
-        randomFaults: RandomFaults = RandomFaults()
+        randomFaults: RandomFaults = RandomFaults(),
+        rateLimits: [(calls: Int, window: Duration)] = SandboxConfiguration.feishuRateLimits
     ) {
         self.randomFaults = randomFaults
+        self.rateLimits = rateLimits
         self.superAdminTokens = superAdminTokens
         self.memberTokens = memberTokens
         self.adminAccounts = adminAccounts

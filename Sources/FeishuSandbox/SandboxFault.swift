@@ -6,4 +6,6 @@ public enum SandboxFault: Sendable, Hashable {
     case nonJSON(httpStatus: Int)
     /// Wait before answering normally.
     case delay(seconds: Double)
+    /// Make the binding, then hold the answer back this long (past the client's timeout: the response is lost).
+    case lostResponse(seconds: Double)
 }

@@ -30,8 +30,35 @@ public actor SandboxState {
     private(set) var bindings: [String: SandboxBinding] = [:]
     private(set) var requests: [RecordedRequest] = []
     private var faults: [SandboxFault] = []
+    /// Start times of the create calls admitted in the last minute, oldest first.
+    private var admitted: [ContinuousClock.Instant] = []
+    private var admittedTimes: [Date] = []
+    /// Create calls refused for the rate limit.
+    public private(set) var rateLimitedCalls = 0
 
     public init() {}
+
+    /// Admits a call unless one of `limits` (calls per sliding window) is full; otherwise the seconds until it is not.
+    func admit(limits: [(calls: Int, window: Duration)], now: ContinuousClock.Instant = .now) -> Double? {
+        let longest = limits.map(\.window).max() ?? .zero
+        while let first = admitted.first, now - first >= longest { admitted.removeFirst() }
+        for limit in limits {
+            let inWindow = admitted.reversed().prefix { now - $0 < limit.window }
+            if inWindow.count >= limit.calls, let oldest = inWindow.last {
+                rateLimitedCalls += 1
+                let wait = limit.window - (now - oldest)
+                return Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
+            }
+        }
+        admitted.append(now)
+        admittedTimes.append(Date())
+        return nil
+    }
+
+    /// When the admitted create calls happened, oldest first (for the backfill benchmark).
+    public func admittedCallTimes() -> [Date] {
+        admittedTimes
+    }
 
     /// The next create calls answer with these faults, one each, in order.
     public func inject(_ faults: [SandboxFault]) {

@@ -71,6 +71,7 @@ public struct BindWorker: Service {
         do {
             let outcome: Result<FeishuAnswer<ExchangeBinding>, FeishuCallError> = await withLeaseRenewed(lease, logger: logger) {
                 do throws(FeishuCallError) {
+                    if let existing = await reconciled(job, logger: logger) { return .success(existing) }
                     return .success(try await feishu.createExchangeBinding(request, userIDType: job.userIDType, accessToken: accessToken))
                 } catch {
                     return .failure(error)
@@ -96,6 +97,19 @@ public struct BindWorker: Service {
         } catch {
             logger.error("cannot record the job's outcome; the lease will expire and the job will be retried", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// After an attempt whose outcome is unknown (a timeout, a dropped connection, a worker that died mid-call),
+    /// the binding may exist already: look it up by its derived id before creating it again.
+    func reconciled(_ job: BindJob, logger: Logger) async -> FeishuAnswer<ExchangeBinding>? {
+        let earlierOutcomeUnknown = job.lastError.map { ["timeout", "transport"].contains($0.code) } ?? (job.attempts > 1)
+        guard job.attempts > 1, earlierOutcomeUnknown else { return nil }
+        let id = ExchangeBinding.derivedID(adminAccount: job.adminAccount, exchangeAccount: job.exchangeAccount)
+        guard let found = try? await feishu.exchangeBinding(id: id, userIDType: job.userIDType, accessToken: accessToken),
+              found.value.userID == nil || found.value.userID == job.feishuUserID
+        else { return nil }
+        logger.info("the earlier call had bound the account: no second create", metadata: ["exchange_binding_id": "\(found.value.exchangeBindingID)"])
+        return found
     }
 
     /// Runs `work` while renewing the lease every third of its length, so a slow call is not taken over.
@@ -140,7 +154,10 @@ public struct BindWorker: Service {
                 logger.error("bind gave up after \(job.attempts) attempts; the job is dead", metadata: metadata)
             case .retry, .rateLimited:
                 let countsAsAttempt = error.errorClass == .retry
-                let delay = retry.delay(beforeRetry: max(1, job.attempts))
+                // A rate limit waits for its reset (Feishu's header, or a second), not for the failure backoff.
+                let delay = countsAsAttempt
+                    ? retry.delay(beforeRetry: max(1, job.attempts))
+                    : (error.retryAfter ?? 1) + Double.random(in: 0...0.5)
                 let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: now, outcome: .retry, failure: failure, logID: error.logID)
                 try await store.retryJob(lease, attempt: attempt, retryAt: now.addingTimeInterval(delay), countsAsAttempt: countsAsAttempt)
                 metadata["retry_in_seconds"] = "\(Int(delay.rounded(.up)))"

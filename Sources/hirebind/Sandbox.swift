@@ -30,6 +30,7 @@ struct Sandbox: AsyncParsableCommand {
     @Option(help: "Share of create calls that bind but answer only after --lost-response-delay seconds.") var lostResponseRate = 0.0
     @Option(help: "Seconds a lost response is held back.") var lostResponseDelay = 5.0
     @Option(help: "Largest random latency added to each create call, in milliseconds.") var maxLatencyMs = 0
+    @Flag(help: "Do not enforce Feishu's rate limits (50/s, 1000/min).") var noRateLimits = false
 
     func run() async throws {
         LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: .info) }
@@ -39,7 +40,8 @@ struct Sandbox: AsyncParsableCommand {
             randomFaults: RandomFaults(
                 serverErrorRate: serverErrorRate, rateLimitRate: rateLimitRate, lostResponseRate: lostResponseRate,
                 lostResponseDelay: lostResponseDelay, latencyMilliseconds: 0...max(0, maxLatencyMs)
-            )
+            ),
+            rateLimits: noRateLimits ? [] : SandboxConfiguration.feishuRateLimits
         ))
         let app = sandbox.application(host: host, port: port, logger: logger) { port in
             logger.info("feishu sandbox listening", metadata: ["port": "\(port)"])

@@ -54,7 +54,7 @@ import Testing
             let error = try await #require(throws: FeishuCallError.self) {
                 _ = try await client.createExchangeBinding(gone, userIDType: "open_id", accessToken: Self.token)
             }
-            guard case .api(let code, _, let status, let logID) = error else { Issue.record("expected an API error"); return }
+            guard case .api(let code, _, let status, let logID, _) = error else { Issue.record("expected an API error"); return }
             #expect(code == 195100)
             #expect(status == 404)
             #expect(logID != nil)

@@ -140,3 +140,33 @@ struct HTTPClientRequestBuilder {
         return request
     }
 }
+
+@Suite struct ReconciliationTests {
+    @Test func lostResponseIsReconciledWithoutASecondCreate() async throws {
+        try await Stack.with { stack in
+            // The binding is made, but its answer comes after the client's 2 s timeout.
+            await stack.sandbox.state.inject([.lostResponse(seconds: 3)])
+            let answer = try await stack.postWebhook(Stack.event("evt-lost"))
+            let detail = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
+            let job = try #require(detail["job"] as? [String: Any])
+            #expect(job["status"] as? String == "succeeded")
+            let bindings = await stack.sandbox.state.allBindings()
+            #expect(bindings.count == 1)
+            #expect(bindings.first?.createCalls == 1, "the worker must look the binding up, not create it twice")
+            #expect(job["exchange_binding_id"] as? String == bindings.first?.id)
+            let methods = await stack.sandbox.state.receivedRequests().map(\.method)
+            #expect(methods == ["POST", "GET"])
+            #expect((detail["attempts"] as? [[String: Any]])?.compactMap { ($0["failure"] as? [String: Any])?["code"] as? String } == ["timeout"])
+        }
+    }
+
+    @Test func rateLimitAnswerWaitsForTheResetAndDoesNotCount() async throws {
+        try await Stack.with(maxAttempts: 1) { stack in
+            await stack.sandbox.state.inject([.error(httpStatus: 429, code: 99991400, msg: "request trigger frequency limit")])
+            let answer = try await stack.postWebhook(Stack.event("evt-429"))
+            let detail = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
+            // With one attempt allowed, the job still succeeds: the rate limit was not a failed attempt.
+            #expect((detail["job"] as? [String: Any])?["status"] as? String == "succeeded")
+        }
+    }
+}
