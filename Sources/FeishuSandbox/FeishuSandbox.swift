@@ -76,6 +76,7 @@ public struct FeishuSandbox: Sendable {
                     minutes[index] += 1
                 }
                 stats["calls_per_minute"] = minutes
+                stats["call_times"] = times.map(\.timeIntervalSince1970)
             }
             return Self.json(.ok, stats)
         }
