@@ -4,6 +4,9 @@ public enum FeishuErrorClass: String, Sendable, Hashable, Codable {
     case retry
     /// Slow down: the call was rate limited; it does not count as a failed attempt.
     case rateLimited
+    /// The service's own credentials are missing, invalid, expired or lack a scope: every job would fail the
+    /// same way. Jobs wait (without using attempts) until an operator fixes it; readiness reports it.
+    case waitForOperator
     /// Retrying cannot help: the request or the tenant's setup must change.
     case permanent
 }
@@ -48,17 +51,17 @@ public enum FeishuErrorCatalog {
                       hint: "The Exchange admin account does not exist: check feishu.admin_account."),
         99991400: Entry(errorClass: .rateLimited, message: "request trigger frequency limit",
                         hint: "The platform rate limit was hit; hirebind waits for the reset and retries."),
-        99991661: Entry(errorClass: .permanent, message: "missing access token",
-                        hint: "No user_access_token was sent: configure feishu.user_access_token."),
-        99991668: Entry(errorClass: .permanent, message: "invalid user access token",
-                        hint: "The user_access_token is invalid: run 'hirebind feishu login' or set a fresh token."),
-        99991677: Entry(errorClass: .permanent, message: "user access token expired",
-                        hint: "The user_access_token expired: run 'hirebind feishu login' or set a fresh token."),
-        99991672: Entry(errorClass: .permanent, message: "app scope missing",
+        99991661: Entry(errorClass: .waitForOperator, message: "missing access token",
+                        hint: "No user_access_token was sent: configure feishu.user_access_token; jobs wait until then."),
+        99991668: Entry(errorClass: .waitForOperator, message: "invalid user access token",
+                        hint: "The user_access_token is invalid: set a fresh tenant super admin token in feishu.user_access_token and restart; jobs wait until then."),
+        99991677: Entry(errorClass: .waitForOperator, message: "user access token expired",
+                        hint: "The user_access_token expired: set a fresh tenant super admin token in feishu.user_access_token and restart; jobs wait until then."),
+        99991672: Entry(errorClass: .waitForOperator, message: "app scope missing",
                         hint: "Grant the app the calendar:exchange.bindings:create scope and publish a new version."),
-        99991676: Entry(errorClass: .permanent, message: "token scope missing",
+        99991676: Entry(errorClass: .waitForOperator, message: "token scope missing",
                         hint: "The token lacks the needed scope: log in again after granting calendar:exchange.bindings:create."),
-        99991679: Entry(errorClass: .permanent, message: "user has not authorized the scope",
+        99991679: Entry(errorClass: .waitForOperator, message: "user has not authorized the scope",
                         hint: "The admin has not granted the scope: log in again and consent to calendar:exchange.bindings:create."),
     ]
 

@@ -16,12 +16,14 @@ public struct BindWorker: Service {
     let retry: RetryPolicy
     let jobs: Doorbell
     let callbacks: Doorbell
+    let health: FeishuHealth
     let logger: Logger
 
     public init(
         store: any JobStore, feishu: FeishuClient, accessToken: Secret, settings: WorkerSettings,
-        maxAttempts: Int, retry: RetryPolicy, jobs: Doorbell, callbacks: Doorbell, logger: Logger
+        maxAttempts: Int, retry: RetryPolicy, jobs: Doorbell, callbacks: Doorbell, health: FeishuHealth, logger: Logger
     ) {
+        self.health = health
         self.store = store
         self.feishu = feishu
         self.accessToken = accessToken
@@ -85,6 +87,7 @@ public struct BindWorker: Service {
                 exchangeAccount: job.exchangeAccount, exchangeBindingID: binding.exchangeBindingID, syncStatus: binding.status
             )
             try await store.finishJob(lease, outcome: .bound(bindingID: binding.exchangeBindingID, syncStatus: binding.status), attempt: attempt, callback: result, now: Date())
+            health.credentialsWork()
             callbacks.ring()
             logger.info("exchange account bound", metadata: [
                 "exchange_account": "\(job.exchangeAccount)", "exchange_binding_id": "\(binding.exchangeBindingID)",
@@ -152,6 +155,12 @@ public struct BindWorker: Service {
                 try await store.finishJob(lease, outcome: .dead(failure), attempt: attempt, callback: failedResult(job, failure), now: now)
                 callbacks.ring()
                 logger.error("bind gave up after \(job.attempts) attempts; the job is dead", metadata: metadata)
+            case .waitForOperator:
+                let delay = 60 + Double.random(in: 0...15)
+                let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: now, outcome: .retry, failure: failure, logID: error.logID)
+                try await store.retryJob(lease, attempt: attempt, retryAt: now.addingTimeInterval(delay), countsAsAttempt: false)
+                health.needOperator(failure)
+                logger.error("Feishu refused hirebind's own credentials; jobs wait: \(failure.hint)", metadata: metadata)
             case .retry, .rateLimited:
                 let countsAsAttempt = error.errorClass == .retry
                 // A rate limit waits for its reset (Feishu's header, or a second), not for the failure backoff.

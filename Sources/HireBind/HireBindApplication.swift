@@ -40,13 +40,14 @@ public enum HireBindApplication {
             feishuBaseURL = "http://\(configuration.sandbox.host):\(configuration.sandbox.port)"
         }
         let jobBell = Doorbell()
+        let health = FeishuHealth()
         let callbackBell = Doorbell()
         let feishu = FeishuClient(httpClient: httpClient, baseURL: feishuBaseURL, timeoutSeconds: configuration.feishu.timeoutSeconds, logger: logger)
         var workers: [any Service] = []
         workers.append(BindWorker(
             store: store, feishu: feishu, accessToken: secrets.feishuUserAccessToken, settings: configuration.worker,
             maxAttempts: configuration.feishu.maxAttempts, retry: configuration.feishu.retry,
-            jobs: jobBell, callbacks: callbackBell, logger: logger
+            jobs: jobBell, callbacks: callbackBell, health: health, logger: logger
         ))
         workers.append(Housekeeper(store: store, dedupeDays: configuration.database.dedupeDays, logger: logger))
         workers.append(CallbackDeliverer(
@@ -62,6 +63,9 @@ public enum HireBindApplication {
         router.get("/readyz") { _, _ in
             if drain.isDraining {
                 throw APIError(.serviceUnavailable, code: "shutting_down", message: "hirebind is shutting down")
+            }
+            if let problem = health.operatorAttention {
+                throw APIError(.serviceUnavailable, code: "feishu_credentials", message: "degraded: jobs wait: \(problem.code) \(problem.message): \(problem.hint)")
             }
             _ = try await store.nextDueDate(.jobs)
             return Response.json(.ok, ["status": "ready"])

@@ -48,8 +48,7 @@ import WebhookSignature
                 eventID: "evt-1", employeeID: "E-evt-1", jobID: jobID, status: .bound, exchangeAccount: "wei.zhang@example.com",
                 exchangeBindingID: expectedID, syncStatus: "doing"
             ))
-            let settled = try await stack.admin("/v1/jobs/\(jobID)")
-            #expect(settled.json["callback_status"] as? String == "delivered")
+            #expect(try await stack.callbackStatus(jobID, reaching: "delivered") == "delivered")
         }
     }
 
@@ -143,14 +142,7 @@ import WebhookSignature
             #expect(delivery.signatureValid)
             // Same message id on every try, so the receiver can drop repeats.
             #expect(delivery.headers["webhook-id"] == "hb_\(jobID)_1")
-            let deadline = Date().addingTimeInterval(5)
-            var status: String?
-            while Date() < deadline {
-                status = try await stack.admin("/v1/jobs/\(jobID)").json["callback_status"] as? String
-                if status == "delivered" { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            #expect(status == "delivered")
+            #expect(try await stack.callbackStatus(jobID, reaching: "delivered") == "delivered")
         }
     }
 

@@ -160,6 +160,28 @@ struct HTTPClientRequestBuilder {
         }
     }
 
+    @Test func rejectedCredentialsMakeJobsWaitAndReadinessDegraded() async throws {
+        try await Stack.with(maxAttempts: 1) { stack in
+            await stack.sandbox.state.inject([.error(httpStatus: 401, code: 99991677, msg: "user access token expired")])
+            let answer = try await stack.postWebhook(Stack.event("evt-token"))
+            let jobID = try #require(answer.json["job_id"] as? String)
+            var ready = try await stack.admin("/readyz", token: nil)
+            for _ in 0..<100 where ready.status == 200 {
+                try await Task.sleep(for: .milliseconds(50))
+                ready = try await stack.admin("/readyz", token: nil)
+            }
+            #expect(ready.status == 503)
+            #expect(ready.errorCode == "feishu_credentials")
+            #expect(ready.errorMessage?.contains("99991677") == true)
+            // The job waits: not failed, not dead, its attempt budget untouched, no callback sent.
+            let job = try #require(try await stack.store.job(id: jobID))
+            #expect(job.status == .queued)
+            #expect(job.attempts == 0)
+            #expect(job.lastError?.code == "99991677")
+            #expect(await stack.receiver.inbox.all().isEmpty)
+        }
+    }
+
     @Test func rateLimitAnswerWaitsForTheResetAndDoesNotCount() async throws {
         try await Stack.with(maxAttempts: 1) { stack in
             await stack.sandbox.state.inject([.error(httpStatus: 429, code: 99991400, msg: "request trigger frequency limit")])

@@ -49,7 +49,7 @@ final class CapturingLogHandler: LogHandler, Sendable {
             let forged = try await stack.postWebhook(Array(try JSONSerialization.data(withJSONObject: Stack.event("evt-x"))), signedWith: SigningSecret(key: Array(repeating: 9, count: 32)))
             bodies.append("\(forged.json)")
             bodies.append("\(try await stack.admin("/v1/jobs", token: "wrong").json)")
-            await stack.sandbox.state.inject([.error(httpStatus: 401, code: 99991668, msg: "Invalid access token")])
+            await stack.sandbox.state.inject([.error(httpStatus: 403, code: 195101, msg: "user is not supper administrator")])
             let refused = try await stack.postWebhook(Stack.event("evt-refused", userID: "ou_other"))
             let detail = try await stack.finishedJob(try #require(refused.json["job_id"] as? String))
             bodies.append("\(detail)")

@@ -147,6 +147,18 @@ struct Stack {
         return Answer(status: Int(response.status.code), json: json, headers: response.headers)
     }
 
+    /// Polls the admin API until the job's callback reaches `status` (or `seconds` pass); returns the last seen.
+    func callbackStatus(_ jobID: String, reaching status: String, seconds: Double = 10) async throws -> String? {
+        let deadline = Date().addingTimeInterval(seconds)
+        var seen: String?
+        while Date() < deadline {
+            seen = try await admin("/v1/jobs/\(jobID)").json["callback_status"] as? String
+            if seen == status { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return seen
+    }
+
     /// Polls the admin API until the job leaves queued/running.
     func finishedJob(_ id: String, seconds: Double = 15) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(seconds)
