@@ -140,11 +140,6 @@ public struct NamingTrace: Sendable, Hashable, Codable {
         self.steps = steps
     }
 
-    /// The address the trace ends with, if any.
-    public var chosen: String? {
-        steps.last { $0.outcome == Step.chosen }?.candidate
-    }
-
     enum CodingKeys: String, CodingKey {
         case ruleSet = "rule_set"
         case familyRomanized = "family_romanized"

@@ -16,11 +16,7 @@ import Testing
 
     @Test func ruleSetChoosesDomainAndAdminAccountAndTheTraceIsKept() async throws {
         try await Stack.with(naming: Self.rules) { stack in
-            var event = Stack.event("evt-sh", given: "田芳", family: "单")
-            var employee = event["employee"] as! [String: Any]
-            employee["location"] = "Shanghai"
-            event["employee"] = employee
-            let answer = try await stack.postWebhook(event)
+            let answer = try await stack.postWebhook(Stack.event("evt-sh", given: "田芳", family: "单", extra: ["location": "Shanghai"]))
             #expect(answer.status == 202)
             #expect(answer.json["exchange_account"] as? String == "tianfang.shan@cn.example.com")
             let detail = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
@@ -40,19 +36,12 @@ import Testing
 
     @Test func kanjiWithoutRomanisationIs422NamingTheFields() async throws {
         try await Stack.with(naming: Self.rules) { stack in
-            var event = Stack.event("evt-tokyo", given: "太郎", family: "山田")
-            var employee = event["employee"] as! [String: Any]
-            employee["location"] = "Tokyo"
-            event["employee"] = employee
-            let refused = try await stack.postWebhook(event)
+            let refused = try await stack.postWebhook(Stack.event("evt-tokyo", given: "太郎", family: "山田", extra: ["location": "Tokyo"]))
             #expect(refused.status == 422)
             #expect(refused.errorCode == "unusable_name")
             #expect(refused.errorMessage?.contains("employee.romanized_family_name") == true)
-            employee["romanized_family_name"] = "Yamada"
-            employee["romanized_given_name"] = "Tarō"
-            event["employee"] = employee
-            event["event_id"] = "evt-tokyo-2"
-            let accepted = try await stack.postWebhook(event)
+            let romanized = ["location": "Tokyo", "romanized_family_name": "Yamada", "romanized_given_name": "Tarō"]
+            let accepted = try await stack.postWebhook(Stack.event("evt-tokyo-2", given: "太郎", family: "山田", extra: romanized))
             #expect(accepted.status == 202)
             #expect(accepted.json["exchange_account"] as? String == "taro.yamada@jp.example.com")
         }

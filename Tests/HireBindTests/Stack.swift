@@ -99,12 +99,17 @@ struct Stack {
         }
     }
 
-    static func event(_ id: String, given: String = "伟", family: String = "张", userID: String = "ou_zhangwei", callbackURL: String? = nil) -> [String: Any] {
+    /// A new-hire event; `extra` adds or replaces employee fields (location, romanised names, …).
+    static func event(
+        _ id: String, given: String = "伟", family: String = "张", userID: String = "ou_zhangwei", callbackURL: String? = nil,
+        extra: [String: String] = [:]
+    ) -> [String: Any] {
+        let employee: [String: Any] = ["employee_id": "E-\(id)", "given_name": given, "family_name": family, "feishu_user_id": userID]
         var event: [String: Any] = [
             "event_id": id,
             "event_type": "employee.hired",
             "occurred_at": "2026-11-25T09:00:00Z",
-            "employee": ["employee_id": "E-\(id)", "given_name": given, "family_name": family, "feishu_user_id": userID],
+            "employee": employee.merging(extra) { $1 },
         ]
         if let callbackURL { event["callback_url"] = callbackURL }
         return event
