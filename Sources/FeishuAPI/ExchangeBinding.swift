@@ -63,3 +63,44 @@ public struct FeishuAnswer<Value: Sendable>: Sendable {
     public var value: Value
     public var logID: String?
 }
+
+/// The empty `data` of an answer that carries nothing (delete).
+public struct EmptyPayload: Sendable, Hashable, Decodable {}
+
+/// Body of `POST /open-apis/contact/v3/users/batch_get_id`.
+struct UserIDLookupRequest: Encodable {
+    var emails: [String]
+    var mobiles: [String]
+    var includeResigned: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case emails, mobiles
+        case includeResigned = "include_resigned"
+    }
+}
+
+/// What `batch_get_id` answers: one entry per email or mobile asked for.
+public struct UserIDLookup: Sendable, Hashable, Decodable {
+    public struct Entry: Sendable, Hashable, Decodable {
+        /// Absent when no user of the tenant has this email or mobile.
+        public var userID: String?
+        public var email: String?
+        public var mobile: String?
+
+        enum CodingKeys: String, CodingKey {
+            case userID = "user_id"
+            case email, mobile
+        }
+    }
+
+    public var userList: [Entry]
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        userList = try c.decodeIfPresent([Entry].self, forKey: .userList) ?? []
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userList = "user_list"
+    }
+}

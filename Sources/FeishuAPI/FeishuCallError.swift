@@ -10,19 +10,23 @@ public enum FeishuCallError: Error, Sendable, Hashable, CustomStringConvertible 
     case transport(String)
     /// An answer that is not Feishu's JSON (an HTML 502 from a proxy, say).
     case unexpectedResponse(httpStatus: Int, logID: String?)
+    /// No usable token to call with: the call was not made. `operatorNeeded` when a person must act
+    /// (log in again, fix the app credentials); otherwise the token service failed for a while.
+    case credentials(JobFailure, operatorNeeded: Bool)
 
     public var errorClass: FeishuErrorClass {
         switch self {
         case .api(let code, _, let httpStatus, _, _): FeishuErrorCatalog.classify(code: code, httpStatus: httpStatus)
         case .timeout, .transport: .retry
         case .unexpectedResponse(let status, _): status == 429 ? .rateLimited : (status >= 500 ? .retry : .permanent)
+        case .credentials(_, let operatorNeeded): operatorNeeded ? .waitForOperator : .retry
         }
     }
 
     public var logID: String? {
         switch self {
         case .api(_, _, _, let logID, _), .timeout(let logID), .unexpectedResponse(_, let logID): logID
-        case .transport: nil
+        case .transport, .credentials: nil
         }
     }
 
@@ -40,6 +44,8 @@ public enum FeishuCallError: Error, Sendable, Hashable, CustomStringConvertible 
                 code: "http_\(status)", message: "Feishu answered HTTP \(status) without a JSON body",
                 hint: status >= 500 || status == 429 ? "hirebind retries." : "Check feishu.base_url points at the open platform."
             )
+        case .credentials(let failure, _):
+            failure
         }
     }
 
@@ -53,7 +59,7 @@ public enum FeishuCallError: Error, Sendable, Hashable, CustomStringConvertible 
     public var outcomeUnknown: Bool {
         switch self {
         case .timeout, .transport: true
-        case .api, .unexpectedResponse: false
+        case .api, .unexpectedResponse, .credentials: false
         }
     }
 

@@ -15,7 +15,11 @@ public struct FeishuClient: Sendable {
     let httpClient: HTTPClient
     let baseURL: String
     let timeout: TimeAmount
+    /// Shared by create, get and delete: each method's own limit is 50/s and 1000/min, so sharing one budget
+    /// can never exceed any of them.
     let rateLimiter: SlidingWindowRateLimiter
+    /// `batch_get_id` has its own limits (also 50/s and 1000/min).
+    let contactRateLimiter: SlidingWindowRateLimiter
     let logger: Logger
 
     public init(
@@ -23,12 +27,14 @@ public struct FeishuClient: Sendable {
         baseURL: String,
         timeoutSeconds: Double,
         rateLimiter: SlidingWindowRateLimiter = SlidingWindowRateLimiter(limits: SlidingWindowRateLimiter.feishuExchangeBindings),
+        contactRateLimiter: SlidingWindowRateLimiter = SlidingWindowRateLimiter(limits: SlidingWindowRateLimiter.feishuExchangeBindings),
         logger: Logger
     ) {
         self.httpClient = httpClient
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.timeout = .milliseconds(Int64(timeoutSeconds * 1000))
         self.rateLimiter = rateLimiter
+        self.contactRateLimiter = contactRateLimiter
         self.logger = logger
     }
 
@@ -64,13 +70,47 @@ public struct FeishuClient: Sendable {
         )
     }
 
+    /// `DELETE /open-apis/calendar/v4/exchange_bindings/{id}`
+    public func deleteExchangeBinding(id: String, accessToken: Secret) async throws(FeishuCallError) -> FeishuAnswer<EmptyPayload> {
+        try await call(
+            method: .DELETE,
+            path: "/open-apis/calendar/v4/exchange_bindings/" + Self.percentEncodePathSegment(id),
+            query: [],
+            body: nil,
+            accessToken: accessToken
+        )
+    }
+
+    /// `POST /open-apis/contact/v3/users/batch_get_id?user_id_type=…` with a `tenant_access_token`:
+    /// the user ids of up to 50 emails and 50 mobiles (an entry without `user_id` matched nobody).
+    public func batchGetUserIDs(
+        emails: [String], mobiles: [String], userIDType: String, tenantAccessToken: Secret
+    ) async throws(FeishuCallError) -> FeishuAnswer<UserIDLookup> {
+        let encoded: Data
+        do {
+            encoded = try JSONEncoder().encode(UserIDLookupRequest(emails: emails, mobiles: mobiles, includeResigned: false))
+        } catch {
+            throw .transport("cannot encode the request: \(error)")
+        }
+        return try await call(
+            method: .POST,
+            path: "/open-apis/contact/v3/users/batch_get_id",
+            query: [("user_id_type", userIDType)],
+            body: encoded,
+            accessToken: tenantAccessToken,
+            rateLimiter: contactRateLimiter
+        )
+    }
+
     func call<Payload: Decodable & Sendable>(
         method: HTTPMethod,
         path: String,
         query: [(String, String)],
         body: Data?,
-        accessToken: Secret
+        accessToken: Secret,
+        rateLimiter: SlidingWindowRateLimiter? = nil
     ) async throws(FeishuCallError) -> FeishuAnswer<Payload> {
+        let rateLimiter = rateLimiter ?? self.rateLimiter
         var url = baseURL + path
         if !query.isEmpty {
             url += "?" + query.map { "\(Self.percentEncodePathSegment($0.0))=\(Self.percentEncodePathSegment($0.1))" }.joined(separator: "&")
@@ -111,7 +151,7 @@ public struct FeishuClient: Sendable {
             let reset = response.headers.first(name: "x-ogw-ratelimit-reset").flatMap(Double.init)
             throw .api(code: envelope.code, message: envelope.msg ?? "", httpStatus: status, logID: logID, retryAfter: reset)
         }
-        guard let data = envelope.data else {
+        guard let data = envelope.data ?? (EmptyPayload() as? Payload) else {
             throw .unexpectedResponse(httpStatus: status, logID: logID)
         }
         return FeishuAnswer(value: data, logID: logID)

@@ -4,6 +4,8 @@ public enum FeishuErrorClass: String, Sendable, Hashable, Codable {
     case retry
     /// Slow down: the call was rate limited; it does not count as a failed attempt.
     case rateLimited
+    /// The token was expired or invalid: refresh it and call again at once (no attempt used).
+    case refreshThenRetry
     /// The service's own credentials are missing, invalid, expired or lack a scope: every job would fail the
     /// same way. Jobs wait (without using attempts) until an operator fixes it; readiness reports it.
     case waitForOperator
@@ -52,11 +54,17 @@ public enum FeishuErrorCatalog {
         99991400: Entry(errorClass: .rateLimited, message: "request trigger frequency limit",
                         hint: "The platform rate limit was hit; hirebind waits for the reset and retries."),
         99991661: Entry(errorClass: .waitForOperator, message: "missing access token",
-                        hint: "No user_access_token was sent: configure feishu.user_access_token; jobs wait until then."),
-        99991668: Entry(errorClass: .waitForOperator, message: "invalid user access token",
-                        hint: "The user_access_token is invalid: set a fresh tenant super admin token in feishu.user_access_token and restart; jobs wait until then."),
-        99991677: Entry(errorClass: .waitForOperator, message: "user access token expired",
-                        hint: "The user_access_token expired: set a fresh tenant super admin token in feishu.user_access_token and restart; jobs wait until then."),
+                        hint: "No access token was sent: run `hirebind feishu login` (or set feishu.user_access_token); jobs wait until then."),
+        99991663: Entry(errorClass: .refreshThenRetry, message: "invalid tenant access token",
+                        hint: "The tenant_access_token was refused: hirebind fetches a new one and retries."),
+        99991664: Entry(errorClass: .refreshThenRetry, message: "invalid app access token",
+                        hint: "The app_access_token was refused: hirebind fetches a new one and retries."),
+        99991665: Entry(errorClass: .refreshThenRetry, message: "invalid tenant or app access token",
+                        hint: "The tenant_access_token was refused: hirebind fetches a new one and retries."),
+        99991668: Entry(errorClass: .refreshThenRetry, message: "invalid user access token",
+                        hint: "The user_access_token was refused: hirebind refreshes it and retries; if the refresh fails, run `hirebind feishu login`."),
+        99991677: Entry(errorClass: .refreshThenRetry, message: "user access token expired",
+                        hint: "The user_access_token expired: hirebind refreshes it and retries; if the refresh fails, run `hirebind feishu login`."),
         99991672: Entry(errorClass: .waitForOperator, message: "app scope missing",
                         hint: "Grant the app the calendar:exchange.bindings:create scope and publish a new version."),
         99991676: Entry(errorClass: .waitForOperator, message: "token scope missing",

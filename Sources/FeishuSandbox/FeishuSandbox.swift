@@ -48,6 +48,12 @@ public struct FeishuSandbox: Sendable {
         router.get(RouterPath(stringLiteral: Self.bindingsPath + "/:binding_id")) { request, context in
             try await self.get(request, context: context)
         }
+        router.delete(RouterPath(stringLiteral: Self.bindingsPath + "/:binding_id")) { request, context in
+            try await self.delete(request, context: context)
+        }
+        addAuthRoutes(to: router)
+        addContactRoutes(to: router)
+        addControlRoutes(to: router)
         // Not Feishu's: what the sandbox tenant holds, for dry runs and the crash test to check.
         router.get("/sandbox/bindings") { _, _ in
             let bindings = await self.state.allBindings().map { binding in
@@ -101,12 +107,7 @@ public struct FeishuSandbox: Sendable {
         case nil:
             break
         }
-        if let wait = await state.admit(limits: configuration.rateLimits) {
-            var response = Self.error(.tooManyRequests, code: 99991400, msg: "request trigger frequency limit")
-            response.headers[HTTPField.Name("x-ogw-ratelimit-limit")!] = "50"
-            response.headers[HTTPField.Name("x-ogw-ratelimit-reset")!] = String(Int(wait.rounded(.up)))
-            return response
-        }
+        if let refusal = await rateLimited("create") { return refusal }
         let faults = configuration.randomFaults
         if faults.latencyMilliseconds.upperBound > 0 {
             try await Task.sleep(for: .milliseconds(Int.random(in: faults.latencyMilliseconds)))
@@ -124,7 +125,7 @@ public struct FeishuSandbox: Sendable {
         if roll < faults.serverErrorRate + faults.rateLimitRate + faults.lostResponseRate {
             holdBack = faults.lostResponseDelay
         }
-        if let refusal = authorize(request) { return refusal }
+        if let refusal = await authorize(request) { return refusal }
         guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
             return Self.error(.badRequest, code: 190002, msg: "invalid parameters in request: Content-Type must be application/json; charset=utf-8")
         }
@@ -162,11 +163,12 @@ public struct FeishuSandbox: Sendable {
 
     func get(_ request: Request, context: some RequestContext) async throws -> Response {
         await state.record(Self.recorded(request, body: ByteBuffer()))
-        if let refusal = authorize(request) { return refusal }
-        let raw = context.parameters.get("binding_id") ?? ""
-        let id = raw.removingPercentEncoding ?? raw
-        guard let decoded = Data(base64Encoded: id), let text = String(data: decoded, encoding: .utf8), text.contains(" ") else {
-            return Self.error(.badRequest, code: 195102, msg: "exchange_binding_id invalid")
+        if let refusal = await rateLimited("get") { return refusal }
+        if let refusal = await authorize(request) { return refusal }
+        let id: String
+        switch Self.bindingID(in: context) {
+        case .success(let valid): id = valid
+        case .failure(let refusal): return refusal.response
         }
         guard let binding = await state.binding(id: id) else {
             return Self.error(.notFound, code: 195103, msg: "exchange account binding is not found")
@@ -174,23 +176,91 @@ public struct FeishuSandbox: Sendable {
         return Self.success(binding, status: syncStatus(of: binding))
     }
 
+    func delete(_ request: Request, context: some RequestContext) async throws -> Response {
+        await state.record(Self.recorded(request, body: ByteBuffer()))
+        if let fault = await state.nextFault(), let answer = try await answer(for: fault) { return answer }
+        if let refusal = await rateLimited("delete") { return refusal }
+        if let refusal = await authorize(request) { return refusal }
+        let id: String
+        switch Self.bindingID(in: context) {
+        case .success(let valid): id = valid
+        case .failure(let refusal): return refusal.response
+        }
+        guard await state.unbind(id: id) else {
+            return Self.error(.notFound, code: 195103, msg: "exchange account binding is not found")
+        }
+        return Self.json(.ok, ["code": 0, "msg": "success", "data": [String: Any]()])
+    }
+
+    /// A scripted fault's answer; nil for a fault that only delays.
+    func answer(for fault: SandboxFault) async throws -> Response? {
+        switch fault {
+        case .error(let httpStatus, let code, let msg):
+            return Self.error(.init(code: httpStatus), code: code, msg: msg)
+        case .nonJSON(let httpStatus):
+            return Response(status: .init(code: httpStatus), body: .init(byteBuffer: ByteBuffer(string: "<html><body>Bad Gateway</body></html>")))
+        case .delay(let seconds), .lostResponse(let seconds):
+            try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+            return nil
+        }
+    }
+
+    /// The path's binding id, percent-decoded, or Feishu's 195102 when it is malformed.
+    static func bindingID(in context: some RequestContext) -> Result<String, Refusal> {
+        let raw = context.parameters.get("binding_id") ?? ""
+        let id = raw.removingPercentEncoding ?? raw
+        guard let decoded = Data(base64Encoded: id), let text = String(data: decoded, encoding: .utf8), text.contains(" ") else {
+            return .failure(Refusal(response: error(.badRequest, code: 195102, msg: "exchange_binding_id invalid")))
+        }
+        return .success(id)
+    }
+
+    /// A response standing for an error, to carry through `Result`.
+    struct Refusal: Error {
+        var response: Response
+    }
+
+    /// Feishu's 429 when `method`'s windows are full.
+    func rateLimited(_ method: String) async -> Response? {
+        guard let wait = await state.admit(method, limits: configuration.rateLimits) else { return nil }
+        var response = Self.error(.tooManyRequests, code: 99991400, msg: "request trigger frequency limit")
+        response.headers[HTTPField.Name("x-ogw-ratelimit-limit")!] = "50"
+        response.headers[HTTPField.Name("x-ogw-ratelimit-reset")!] = String(Int(wait.rounded(.up)))
+        return response
+    }
+
     // MARK: Helpers
 
-    /// Nil when the bearer token belongs to a super administrator; otherwise Feishu's answer.
-    func authorize(_ request: Request) -> Response? {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "), header.count > 7 else {
+    /// Nil when the bearer token is a super administrator's `user_access_token`; otherwise Feishu's answer.
+    func authorize(_ request: Request) async -> Response? {
+        guard let token = Self.bearerToken(request) else {
             return Self.error(.badRequest, code: 99991661, msg: "Missing access token for authorization. Please make a request with token attached.")
         }
-        let token = String(header.dropFirst(7))
         if configuration.superAdminTokens.contains(token) { return nil }
         if configuration.memberTokens.contains(token) {
             return Self.error(.forbidden, code: 195101, msg: "user is not supper administrator")
         }
+        if let issued = await state.userToken(token, now: Date()) {
+            if issued.expired {
+                return Self.error(.unauthorized, code: 99991677, msg: "user access token expired. Please refresh the token.")
+            }
+            return issued.superAdmin ? nil : Self.error(.forbidden, code: 195101, msg: "user is not supper administrator")
+        }
         return Self.error(.unauthorized, code: 99991668, msg: "Invalid access token for authorization. Please make a request with token attached.")
     }
 
+    static func bearerToken(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "), header.count > 7 else { return nil }
+        return String(header.dropFirst(7))
+    }
+
+    /// `doing`, then `cal_done`, `timespan_done` and `done` over `syncSeconds`; `err` at the end for a failing account.
     func syncStatus(of binding: SandboxBinding) -> String {
-        Date().timeIntervalSince(binding.createdAt) >= configuration.syncSeconds ? "done" : "doing"
+        let progress = Date().timeIntervalSince(binding.createdAt) / max(configuration.syncSeconds, 0.001)
+        if progress >= 1 { return configuration.syncFailingAccounts.contains(binding.exchangeAccount) ? "err" : "done" }
+        if progress >= 2.0 / 3 { return "timespan_done" }
+        if progress >= 1.0 / 3 { return "cal_done" }
+        return "doing"
     }
 
     static func recorded(_ request: Request, body: ByteBuffer) -> RecordedRequest {

@@ -19,6 +19,22 @@ public struct SandboxConfiguration: Sendable {
     /// a call over either answers 429 with code 99991400 and `x-ogw-ratelimit-reset`.
     public var rateLimits: [(calls: Int, window: Duration)]
 
+    /// The app's credentials, for the OAuth token endpoint and `tenant_access_token/internal`.
+    public var appID = "cli_sandbox_app"
+    public var appSecret = "sandbox-app-secret"
+    /// Who signs in at the sandbox's authorize page (it consents at once and redirects back).
+    public var loginUserID = "ou_sandbox_super_admin"
+    /// False: the person who logs in is an ordinary member, so binding answers 195101.
+    public var loginIsSuperAdmin = true
+    /// Lifetimes of the tokens the sandbox issues (Feishu's: 7200 s, 604800 s, 7200 s).
+    public var userAccessTokenSeconds = 7200.0
+    public var refreshTokenSeconds = 604_800.0
+    public var tenantAccessTokenSeconds = 7200.0
+    /// The tenant's contacts, for `batch_get_id`.
+    public var directory: [SandboxUser] = SandboxUser.fixtures
+    /// Exchange accounts whose calendar sync ends in `err`.
+    public var syncFailingAccounts: Set<String> = []
+
     public init(
         superAdminTokens: Set<String>,
         memberTokens: Set<String> = [],
@@ -57,4 +73,37 @@ public struct RandomFaults: Sendable, Hashable {
         self.lostResponseDelay = lostResponseDelay
         self.latencyMilliseconds = latencyMilliseconds
     }
+}
+
+/// A person in the sandbox tenant's contacts.
+public struct SandboxUser: Sendable, Hashable {
+    public var openID: String
+    public var userID: String
+    public var unionID: String
+    public var email: String?
+    public var mobile: String?
+
+    public init(openID: String, userID: String, unionID: String, email: String?, mobile: String?) {
+        self.openID = openID
+        self.userID = userID
+        self.unionID = unionID
+        self.email = email
+        self.mobile = mobile
+    }
+
+    /// The id of the given type (`open_id`, `user_id`, `union_id`).
+    public func id(ofType type: String) -> String {
+        switch type {
+        case "user_id": userID
+        case "union_id": unionID
+        default: openID
+        }
+    }
+
+    /// Contacts every sandbox starts with.
+    public static let fixtures = [
+        SandboxUser(openID: "ou_sandbox_li_na", userID: "li.na", unionID: "on_sandbox_li_na", email: "na.li@example.com", mobile: "+8613800000001"),
+        SandboxUser(openID: "ou_sandbox_wang_fang", userID: "wang.fang", unionID: "on_sandbox_wang_fang", email: "fang.wang@example.com", mobile: "+8613800000002"),
+        SandboxUser(openID: "ou_sandbox_anna_schmidt", userID: "anna.schmidt", unionID: "on_sandbox_anna_schmidt", email: "anna.schmidt@example.com", mobile: nil),
+    ]
 }

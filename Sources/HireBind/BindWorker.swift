@@ -5,33 +5,42 @@ import JobStore
 import Logging
 import ServiceLifecycle
 
-/// Leases bind jobs and calls Feishu for each; settles every job as bound, failed (permanent error),
-/// retried later (retryable error) or dead (attempts exhausted), and queues the HR callback in the same transaction.
+/// Leases jobs and carries them out in Feishu: a bind job creates the Exchange binding (looking the user id
+/// up first when the event had none), an unbind job deletes it. Every job ends bound/unbound, failed
+/// (permanent error), retried later (retryable error) or dead (attempts exhausted), and its HR callback is
+/// queued in the same transaction.
 public struct BindWorker: Service {
     let store: any JobStore
     let feishu: FeishuClient
-    let accessToken: Secret
+    let tokens: any UserAccessTokens
+    let resolver: UserIDResolver
     let settings: WorkerSettings
+    let sync: SyncSettings
     let maxAttempts: Int
     let retry: RetryPolicy
     let jobs: Doorbell
     let callbacks: Doorbell
     let health: FeishuHealth
+    let metrics: HireBindMetrics
     let logger: Logger
 
-    public init(
-        store: any JobStore, feishu: FeishuClient, accessToken: Secret, settings: WorkerSettings,
-        maxAttempts: Int, retry: RetryPolicy, jobs: Doorbell, callbacks: Doorbell, health: FeishuHealth, logger: Logger
+    init(
+        store: any JobStore, feishu: FeishuClient, tokens: any UserAccessTokens, resolver: UserIDResolver, settings: WorkerSettings,
+        sync: SyncSettings, maxAttempts: Int, retry: RetryPolicy, jobs: Doorbell, callbacks: Doorbell, health: FeishuHealth,
+        metrics: HireBindMetrics, logger: Logger
     ) {
-        self.health = health
         self.store = store
         self.feishu = feishu
-        self.accessToken = accessToken
+        self.tokens = tokens
+        self.resolver = resolver
         self.settings = settings
+        self.sync = sync
         self.maxAttempts = maxAttempts
         self.retry = retry
         self.jobs = jobs
         self.callbacks = callbacks
+        self.health = health
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -64,51 +73,130 @@ public struct BindWorker: Service {
     }
 
     func process(_ lease: JobLease) async {
-        let job = lease.job
         var logger = self.logger
-        logger[metadataKey: "job_id"] = "\(job.id)"
-        logger[metadataKey: "attempt"] = "\(job.attempts)"
+        logger[metadataKey: "job_id"] = "\(lease.job.id)"
+        logger[metadataKey: "kind"] = "\(lease.job.kind.rawValue)"
+        logger[metadataKey: "attempt"] = "\(lease.job.attempts)"
         let started = Date()
-        let request = ExchangeBindingRequest(adminAccount: job.adminAccount, exchangeAccount: job.exchangeAccount, userID: job.feishuUserID)
-        do {
-            let outcome: Result<FeishuAnswer<ExchangeBinding>, FeishuCallError> = await withLeaseRenewed(lease, logger: logger) {
-                do throws(FeishuCallError) {
-                    if let existing = await reconciled(job, logger: logger) { return .success(existing) }
-                    return .success(try await feishu.createExchangeBinding(request, userIDType: job.userIDType, accessToken: accessToken))
-                } catch {
-                    return .failure(error)
-                }
+        let step: Step = await withLeaseRenewed(lease, logger: logger) {
+            switch lease.job.kind {
+            case .bind: await bind(lease, logger: logger)
+            case .unbind: await unbind(lease)
             }
-            let answer = try outcome.get()
-            let binding = answer.value
-            let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: Date(), outcome: .succeeded, logID: answer.logID)
-            let result = BindResult(
-                eventID: job.eventID, employeeID: job.employeeID, jobID: job.id, status: .bound,
-                exchangeAccount: job.exchangeAccount, exchangeBindingID: binding.exchangeBindingID, syncStatus: binding.status
-            )
-            try await store.finishJob(lease, outcome: .bound(bindingID: binding.exchangeBindingID, syncStatus: binding.status), attempt: attempt, callback: result, now: Date())
-            health.credentialsWork()
-            callbacks.ring()
-            logger.info("exchange account bound", metadata: [
-                "exchange_account": "\(job.exchangeAccount)", "exchange_binding_id": "\(binding.exchangeBindingID)",
-                "sync_status": "\(binding.status ?? "")",
-            ])
-        } catch let error as FeishuCallError {
-            await settle(lease, error: error, started: started, logger: logger)
+        }
+        do {
+            switch step {
+            case .bound(let job, let binding, let logID):
+                let now = Date()
+                let status = binding.status
+                let following = sync.follow && !(status.map(sync.finalStatuses.contains) ?? false)
+                let followSync = following
+                    ? SyncFollow(firstCheckAt: now.addingTimeInterval(sync.delay(afterChecks: 0)), deadline: now.addingTimeInterval(sync.deadlineHours * 3600))
+                    : nil
+                var settled = job
+                settled.bindingID = binding.exchangeBindingID
+                settled.syncStatus = status
+                let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: now, outcome: .succeeded, logID: logID)
+                try await store.finishJob(
+                    lease, outcome: .bound(bindingID: binding.exchangeBindingID, syncStatus: status, followSync: followSync),
+                    attempt: attempt, callback: BindResult(settled, status: .bound, final: !following), now: now
+                )
+                logger.info("exchange account bound", metadata: [
+                    "exchange_account": "\(job.exchangeAccount)", "exchange_binding_id": "\(binding.exchangeBindingID)",
+                    "sync_status": "\(status ?? "")",
+                ])
+                succeeded(kind: job.kind)
+            case .unbound(let job, let logID, let note):
+                let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: Date(), outcome: .succeeded, logID: logID)
+                try await store.finishJob(lease, outcome: .unbound, attempt: attempt, callback: BindResult(job, status: .unbound), now: Date())
+                logger.info("exchange binding removed", metadata: ["exchange_account": "\(job.exchangeAccount)", "note": "\(note)"])
+                succeeded(kind: job.kind)
+            case .setback(let setback):
+                await settle(lease, setback: setback, started: started, logger: logger)
+            }
         } catch is LeaseLostError {
-            logger.warning("lease lost while binding; another worker took the job over")
+            logger.warning("lease lost while working; another worker took the job over")
         } catch {
             logger.error("cannot record the job's outcome; the lease will expire and the job will be retried", metadata: ["error": "\(error)"])
         }
     }
 
+    func succeeded(kind: JobKind) {
+        health.credentialsWork()
+        metrics.waitingForOperator(false)
+        metrics.jobSettled(kind: kind.rawValue, outcome: "succeeded")
+        callbacks.ring()
+    }
+
+    /// What one go at a job came to.
+    enum Step: Sendable {
+        case bound(BindJob, ExchangeBinding, logID: String?)
+        case unbound(BindJob, logID: String?, note: String)
+        case setback(Setback)
+    }
+
+    func bind(_ lease: JobLease, logger: Logger) async -> Step {
+        var job = lease.job
+        do throws(FeishuCallError) {
+            if job.feishuUserID.isEmpty {
+                guard let userID = try await resolver.userID(for: job) else {
+                    return .setback(Setback(failure: UserIDResolver.notFound(job), errorClass: .permanent))
+                }
+                try? await store.resolveUserID(lease, userID: userID)
+                job.feishuUserID = userID
+                logger.info("Feishu user id looked up", metadata: ["feishu_user_id": "\(userID)"])
+            }
+            let request = ExchangeBindingRequest(adminAccount: job.adminAccount, exchangeAccount: job.exchangeAccount, userID: job.feishuUserID)
+            let answer = try await tokens.calling { token throws(FeishuCallError) in
+                if let existing = await reconciled(job, token: token, logger: logger) { return existing }
+                return try await feishu.createExchangeBinding(request, userIDType: job.userIDType, accessToken: token)
+            }
+            return .bound(job, answer.value, logID: answer.logID)
+        } catch {
+            return .setback(Setback(error))
+        }
+    }
+
+    /// Removes the binding the target bind job made. Deleting is idempotent: a binding already gone counts as removed.
+    func unbind(_ lease: JobLease) async -> Step {
+        var job = lease.job
+        var target: BindJob?
+        do {
+            if let targetID = job.targetJobID { target = try await store.job(id: targetID) }
+        } catch {
+            return .setback(Setback(failure: JobFailure(code: "store", message: "\(error)", hint: "hirebind retries."), errorClass: .retry))
+        }
+        guard let target, target.status == .succeeded, let bindingID = target.bindingID else {
+            if let target, !target.status.isFinal {
+                let failure = JobFailure(
+                    code: "bind_pending", message: "the bind job \(target.id) has not finished yet",
+                    hint: "hirebind removes the binding once the bind job settles."
+                )
+                return .setback(Setback(failure: failure, errorClass: .rateLimited, retryAfter: 5))
+            }
+            return .unbound(job, logID: nil, note: "the bind job made no binding: nothing to remove")
+        }
+        job.bindingID = bindingID
+        do throws(FeishuCallError) {
+            let answer = try await tokens.calling { token throws(FeishuCallError) in
+                try await feishu.deleteExchangeBinding(id: bindingID, accessToken: token)
+            }
+            return .unbound(job, logID: answer.logID, note: "deleted")
+        } catch {
+            if case .api(195103, _, _, let logID, _) = error {
+                return .unbound(job, logID: logID, note: "the binding was already gone")
+            }
+            return .setback(Setback(error))
+        }
+    }
+
     /// After an attempt whose outcome is unknown (a timeout, a dropped connection, a worker that died mid-call),
     /// the binding may exist already: look it up by its derived id before creating it again.
-    func reconciled(_ job: BindJob, logger: Logger) async -> FeishuAnswer<ExchangeBinding>? {
+    func reconciled(_ job: BindJob, token: Secret, logger: Logger) async -> FeishuAnswer<ExchangeBinding>? {
         let earlierOutcomeUnknown = job.lastError.map { ["timeout", "transport"].contains($0.code) } ?? (job.attempts > 1)
         guard job.attempts > 1, earlierOutcomeUnknown else { return nil }
         let id = ExchangeBinding.derivedID(adminAccount: job.adminAccount, exchangeAccount: job.exchangeAccount)
-        guard let found = try? await feishu.exchangeBinding(id: id, userIDType: job.userIDType, accessToken: accessToken),
+        guard let found = try? await feishu.exchangeBinding(id: id, userIDType: job.userIDType, accessToken: token),
               found.value.userID == nil || found.value.userID == job.feishuUserID
         else { return nil }
         logger.info("the earlier call had bound the account: no second create", metadata: ["exchange_binding_id": "\(found.value.exchangeBindingID)"])
@@ -137,48 +225,70 @@ public struct BindWorker: Service {
         }
     }
 
-    func settle(_ lease: JobLease, error: FeishuCallError, started: Date, logger: Logger) async {
+    func settle(_ lease: JobLease, setback: Setback, started: Date, logger: Logger) async {
         let job = lease.job
-        let failure = error.failure
+        let failure = setback.failure
         let now = Date()
-        var metadata: Logger.Metadata = ["code": "\(failure.code)", "message": "\(failure.message)", "class": "\(error.errorClass.rawValue)"]
-        if let logID = error.logID { metadata["feishu_log_id"] = "\(logID)" }
+        var metadata: Logger.Metadata = ["code": "\(failure.code)", "message": "\(failure.message)", "class": "\(setback.errorClass.rawValue)"]
+        if let logID = setback.logID { metadata["feishu_log_id"] = "\(logID)" }
+        let kind = job.kind.rawValue
         do {
-            switch error.errorClass {
+            switch setback.errorClass {
             case .permanent:
-                let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: now, outcome: .failed, failure: failure, logID: error.logID)
-                try await store.finishJob(lease, outcome: .failed(failure), attempt: attempt, callback: failedResult(job, failure), now: now)
+                let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: now, outcome: .failed, failure: failure, logID: setback.logID)
+                try await store.finishJob(lease, outcome: .failed(failure), attempt: attempt, callback: BindResult(job, status: .failed, error: failure), now: now)
                 callbacks.ring()
-                logger.warning("bind failed permanently", metadata: metadata)
+                metrics.jobSettled(kind: kind, outcome: "failed")
+                logger.warning("job failed permanently", metadata: metadata)
             case .retry where job.attempts >= maxAttempts:
-                let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: now, outcome: .failed, failure: failure, logID: error.logID)
-                try await store.finishJob(lease, outcome: .dead(failure), attempt: attempt, callback: failedResult(job, failure), now: now)
+                let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: now, outcome: .failed, failure: failure, logID: setback.logID)
+                try await store.finishJob(lease, outcome: .dead(failure), attempt: attempt, callback: BindResult(job, status: .failed, error: failure), now: now)
                 callbacks.ring()
-                logger.error("bind gave up after \(job.attempts) attempts; the job is dead", metadata: metadata)
+                metrics.jobSettled(kind: kind, outcome: "dead")
+                logger.error("job gave up after \(job.attempts) attempts; it is dead", metadata: metadata)
             case .waitForOperator:
-                let delay = 60 + Double.random(in: 0...15)
-                let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: now, outcome: .retry, failure: failure, logID: error.logID)
+                // Look again every half minute (sooner when the retry policy is shorter, as in tests).
+                let delay = min(30, retry.maxSeconds) * Double.random(in: 1...1.5)
+                let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: now, outcome: .retry, failure: failure, logID: setback.logID)
                 try await store.retryJob(lease, attempt: attempt, retryAt: now.addingTimeInterval(delay), countsAsAttempt: false)
                 health.needOperator(failure)
-                logger.error("Feishu refused hirebind's own credentials; jobs wait: \(failure.hint)", metadata: metadata)
-            case .retry, .rateLimited:
-                let countsAsAttempt = error.errorClass == .retry
+                metrics.waitingForOperator(true)
+                metrics.jobSettled(kind: kind, outcome: "waiting")
+                logger.error("jobs wait for an operator: \(failure.hint)", metadata: metadata)
+            case .retry, .rateLimited, .refreshThenRetry:
+                let countsAsAttempt = setback.errorClass == .retry
                 // A rate limit waits for its reset (Feishu's header, or a second), not for the failure backoff.
                 let delay = countsAsAttempt
                     ? retry.delay(beforeRetry: max(1, job.attempts))
-                    : (error.retryAfter ?? 1) + Double.random(in: 0...0.5)
-                let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: now, outcome: .retry, failure: failure, logID: error.logID)
+                    : (setback.retryAfter ?? 1) + Double.random(in: 0...0.5)
+                let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: now, outcome: .retry, failure: failure, logID: setback.logID)
                 try await store.retryJob(lease, attempt: attempt, retryAt: now.addingTimeInterval(delay), countsAsAttempt: countsAsAttempt)
+                metrics.jobSettled(kind: kind, outcome: countsAsAttempt ? "retry" : "rate_limited")
                 metadata["retry_in_seconds"] = "\(Int(delay.rounded(.up)))"
-                logger.notice("bind will be retried", metadata: metadata)
+                logger.notice("job will be retried", metadata: metadata)
             }
         } catch {
             logger.error("cannot record the job's outcome; the lease will expire and the job will be retried", metadata: ["error": "\(error)"])
         }
     }
+}
 
-    func failedResult(_ job: BindJob, _ failure: JobFailure) -> BindResult {
-        BindResult(eventID: job.eventID, employeeID: job.employeeID, jobID: job.id, status: .failed, exchangeAccount: job.exchangeAccount, error: failure)
+/// Why a go at a job did not succeed, and what to do about it.
+struct Setback: Sendable {
+    var failure: JobFailure
+    var errorClass: FeishuErrorClass
+    var logID: String?
+    var retryAfter: Double?
+
+    init(failure: JobFailure, errorClass: FeishuErrorClass, logID: String? = nil, retryAfter: Double? = nil) {
+        self.failure = failure
+        self.errorClass = errorClass
+        self.logID = logID
+        self.retryAfter = retryAfter
+    }
+
+    init(_ error: FeishuCallError) {
+        self.init(failure: error.failure, errorClass: error.errorClass, logID: error.logID, retryAfter: error.retryAfter)
     }
 }
 

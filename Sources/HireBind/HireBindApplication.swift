@@ -3,10 +3,12 @@ import FeishuAPI
 import FeishuSandbox
 import Foundation
 import HireBindCore
+import HTTPTypes
 import Hummingbird
 import JobStore
 import MailboxNaming
 import Logging
+import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
@@ -23,32 +25,52 @@ public enum HireBindApplication {
         namer: MailboxNamer,
         store: any JobStore,
         httpClient: HTTPClient,
+        metrics: HireBindMetrics = HireBindMetrics(),
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
         onSandboxRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> [any Service] {
         var services: [any Service] = []
         let drain = DrainSignal()
-        var feishuBaseURL = configuration.feishu.baseURL
+        var feishuSettings = configuration.feishu
         if configuration.sandbox.enabled {
-            let sandbox = FeishuSandbox(configuration: SandboxConfiguration(superAdminTokens: [secrets.feishuUserAccessToken.value]))
+            var sandboxConfiguration = SandboxConfiguration(superAdminTokens: Set([secrets.feishuUserAccessToken?.value].compactMap { $0 }))
+            if let app = secrets.feishuApp {
+                sandboxConfiguration.appID = app.appID.value
+                sandboxConfiguration.appSecret = app.appSecret.value
+            }
+            let sandbox = FeishuSandbox(configuration: sandboxConfiguration)
             var sandboxLogger = logger
             sandboxLogger[metadataKey: "component"] = "feishu-sandbox"
             services.append(sandbox.application(
                 host: configuration.sandbox.host, port: configuration.sandbox.port, logger: sandboxLogger, onServerRunning: onSandboxRunning
             ))
-            feishuBaseURL = "http://\(configuration.sandbox.host):\(configuration.sandbox.port)"
+            feishuSettings.baseURL = "http://\(configuration.sandbox.host):\(configuration.sandbox.port)"
+            feishuSettings.accountsURL = feishuSettings.baseURL
         }
         let jobBell = Doorbell()
         let health = FeishuHealth()
         let callbackBell = Doorbell()
-        let feishu = FeishuClient(httpClient: httpClient, baseURL: feishuBaseURL, timeoutSeconds: configuration.feishu.timeoutSeconds, logger: logger)
+        let feishu = FeishuClient(httpClient: httpClient, baseURL: feishuSettings.baseURL, timeoutSeconds: feishuSettings.timeoutSeconds, logger: logger)
+        let tokens = userAccessTokens(feishuSettings, secrets: secrets, store: store, httpClient: httpClient, health: health, metrics: metrics, logger: logger)
+        let tenantTokens = secrets.feishuApp.map { app in
+            TenantAccessTokens(
+                httpClient: httpClient, baseURL: feishuSettings.baseURL, appID: app.appID, appSecret: app.appSecret,
+                timeoutSeconds: feishuSettings.timeoutSeconds, logger: logger
+            )
+        }
         var workers: [any Service] = []
         workers.append(BindWorker(
-            store: store, feishu: feishu, accessToken: secrets.feishuUserAccessToken, settings: configuration.worker,
-            maxAttempts: configuration.feishu.maxAttempts, retry: configuration.feishu.retry,
-            jobs: jobBell, callbacks: callbackBell, health: health, logger: logger
+            store: store, feishu: feishu, tokens: tokens, resolver: UserIDResolver(feishu: feishu, tenantTokens: tenantTokens),
+            settings: configuration.worker, sync: feishuSettings.sync, maxAttempts: feishuSettings.maxAttempts, retry: feishuSettings.retry,
+            jobs: jobBell, callbacks: callbackBell, health: health, metrics: metrics, logger: logger
         ))
+        if feishuSettings.sync.follow {
+            workers.append(SyncWatcher(
+                store: store, feishu: feishu, tokens: tokens, settings: feishuSettings.sync, pollSeconds: configuration.worker.pollSeconds,
+                callbacks: callbackBell, logger: logger
+            ))
+        }
         workers.append(Housekeeper(store: store, dedupeDays: configuration.database.dedupeDays, logger: logger))
         workers.append(CallbackDeliverer(
             store: store, httpClient: httpClient, secret: secrets.callbackSecret, settings: configuration.callbacks,
@@ -70,6 +92,11 @@ public enum HireBindApplication {
             _ = try await store.nextDueDate(.jobs)
             return Response.json(.ok, ["status": "ready"])
         }
+        router.get("/metrics") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
 
         let app = Application(
             router: router,
@@ -79,6 +106,23 @@ public enum HireBindApplication {
             logger: logger
         )
         return services + [app] + workers + [drain]
+    }
+
+    /// A fixed token when the configuration gives one; otherwise the stored login, refreshed as it ages.
+    static func userAccessTokens(
+        _ feishu: FeishuSettings, secrets: ServiceSecrets, store: any JobStore, httpClient: HTTPClient, health: FeishuHealth,
+        metrics: HireBindMetrics, logger: Logger
+    ) -> any UserAccessTokens {
+        if let token = secrets.feishuUserAccessToken { return FixedUserAccessToken(token) }
+        guard let app = secrets.feishuApp else {
+            // The configuration check requires one or the other; without either every call waits for an operator.
+            return FixedUserAccessToken(Secret(""))
+        }
+        let oauth = FeishuOAuth(
+            httpClient: httpClient, baseURL: feishu.baseURL, accountsURL: feishu.accountsURL, appID: app.appID, appSecret: app.appSecret,
+            timeoutSeconds: feishu.timeoutSeconds, logger: logger
+        )
+        return RefreshingUserAccessToken(store: store, oauth: oauth, refreshMargin: feishu.oauth.refreshMarginSeconds, health: health, metrics: metrics, logger: logger)
     }
 
     /// Runs the service until SIGTERM or SIGINT: opens the store, serves, drains, closes the HTTP client.

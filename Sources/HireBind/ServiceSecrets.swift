@@ -5,12 +5,18 @@ import WebhookSignature
 public struct ServiceSecrets: Sendable {
     /// Active secrets per webhook source, in configuration order.
     public var sourceSecrets: [String: [SigningSecret]]
-    public var feishuUserAccessToken: Secret
+    /// A fixed user token (`feishu.user_access_token`); nil when the token pair from `hirebind feishu login` is used.
+    public var feishuUserAccessToken: Secret?
+    public var feishuApp: FeishuAppCredentials?
     public var callbackSecret: SigningSecret
     public var adminToken: Secret?
 
-    public init(sourceSecrets: [String: [SigningSecret]], feishuUserAccessToken: Secret, callbackSecret: SigningSecret, adminToken: Secret?) {
+    public init(
+        sourceSecrets: [String: [SigningSecret]], feishuUserAccessToken: Secret?, feishuApp: FeishuAppCredentials? = nil,
+        callbackSecret: SigningSecret, adminToken: Secret?
+    ) {
         self.sourceSecrets = sourceSecrets
+        self.feishuApp = feishuApp
         self.feishuUserAccessToken = feishuUserAccessToken
         self.callbackSecret = callbackSecret
         self.adminToken = adminToken
@@ -47,9 +53,29 @@ public struct ServiceSecrets: Sendable {
         }
         return ServiceSecrets(
             sourceSecrets: sourceSecrets,
-            feishuUserAccessToken: try configuration.feishu.userAccessToken.resolve(environment: environment),
+            feishuUserAccessToken: try configuration.feishu.userAccessToken.map { reference throws(ConfigurationError) in
+                try reference.resolve(environment: environment)
+            },
+            feishuApp: try FeishuAppCredentials.resolve(configuration.feishu, environment: environment),
             callbackSecret: callbackSecret,
             adminToken: try configuration.admin.token.map { reference throws(ConfigurationError) in try reference.resolve(environment: environment) }
         )
+    }
+}
+
+/// The Feishu app's `app_id` and `app_secret`.
+public struct FeishuAppCredentials: Sendable {
+    public var appID: Secret
+    public var appSecret: Secret
+
+    public init(appID: Secret, appSecret: Secret) {
+        self.appID = appID
+        self.appSecret = appSecret
+    }
+
+    /// Nil when the configuration names none.
+    public static func resolve(_ feishu: FeishuSettings, environment: [String: String]) throws(ConfigurationError) -> FeishuAppCredentials? {
+        guard let id = feishu.appID, let secret = feishu.appSecret else { return nil }
+        return FeishuAppCredentials(appID: try id.resolve(environment: environment), appSecret: try secret.resolve(environment: environment))
     }
 }

@@ -93,6 +93,36 @@ struct WebhookRoutes: Sendable {
         if let seen = try await store.receipt(source: sourceName, eventID: event.eventID) {
             return Response.json(.ok, seen)
         }
+        let intake = Intake(
+            source: sourceName, event: event, adminAccount: feishu.adminAccount, userIDType: feishu.userIDType,
+            callbackURL: event.callbackURL ?? defaultCallbackURL, receivedAt: Date()
+        )
+        let outcome: EnqueueOutcome
+        if event.eventType == NewHireEvent.terminatedType {
+            do {
+                outcome = try await store.enqueueUnbind(intake)
+            } catch let error as UnknownEmployeeError {
+                throw APIError(.unprocessableContent, code: "unknown_employee", message: "\(error): nothing to unbind")
+            }
+        } else {
+            outcome = try await enqueueBind(intake)
+        }
+        switch outcome {
+        case .created(let receipt):
+            doorbell.ring()
+            context.logger.info("job accepted", metadata: [
+                "source": "\(sourceName)", "event_id": "\(event.eventID)", "event_type": "\(event.eventType)", "job_id": "\(receipt.jobID)",
+                "exchange_account": "\(receipt.exchangeAccount)",
+            ])
+            return Response.json(.accepted, receipt)
+        case .duplicate(let receipt):
+            return Response.json(.ok, receipt)
+        }
+    }
+
+    /// Names the new hire's mailbox and enqueues the bind job.
+    func enqueueBind(_ intake: Intake) async throws -> EnqueueOutcome {
+        let event = intake.event
         let plan: MailboxPlan
         do {
             plan = try namer.plan(for: event.employee.personName, attributes: event.employee.attributes)
@@ -101,26 +131,10 @@ struct WebhookRoutes: Sendable {
         } catch {
             throw APIError(.unprocessableContent, code: "unusable_name", message: "\(error)")
         }
-        let intake = Intake(
-            source: sourceName, event: event, adminAccount: feishu.adminAccount, userIDType: feishu.userIDType,
-            callbackURL: event.callbackURL ?? defaultCallbackURL, receivedAt: Date()
-        )
-        let outcome: EnqueueOutcome
         do {
-            outcome = try await store.enqueue(intake, plan: plan)
+            return try await store.enqueue(intake, plan: plan)
         } catch let error as NamingError {
             throw APIError(.unprocessableContent, code: "no_free_address", message: "\(error)")
-        }
-        switch outcome {
-        case .created(let receipt):
-            doorbell.ring()
-            context.logger.info("job accepted", metadata: [
-                "source": "\(sourceName)", "event_id": "\(event.eventID)", "job_id": "\(receipt.jobID)",
-                "exchange_account": "\(receipt.exchangeAccount)",
-            ])
-            return Response.json(.accepted, receipt)
-        case .duplicate(let receipt):
-            return Response.json(.ok, receipt)
         }
     }
 

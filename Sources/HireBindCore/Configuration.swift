@@ -83,6 +83,21 @@ public struct HireBindConfiguration: Sendable, Codable {
             throw ConfigurationError("feishu.user_id_type: must be open_id, union_id or user_id")
         }
         guard URL(string: feishu.baseURL)?.host != nil else { throw ConfigurationError("feishu.base_url: not an absolute URL") }
+        guard URL(string: feishu.accountsURL)?.host != nil else { throw ConfigurationError("feishu.accounts_url: not an absolute URL") }
+        guard (feishu.appID == nil) == (feishu.appSecret == nil) else {
+            throw ConfigurationError("feishu.app_id and feishu.app_secret: give both or neither")
+        }
+        guard feishu.userAccessToken != nil || feishu.appID != nil else {
+            throw ConfigurationError(
+                "feishu: give app_id and app_secret (then run `hirebind feishu login` once), or a fixed user_access_token"
+            )
+        }
+        guard feishu.sync.firstPollSeconds > 0, feishu.sync.maxPollSeconds >= feishu.sync.firstPollSeconds, feishu.sync.deadlineHours > 0 else {
+            throw ConfigurationError("feishu.sync: first_poll_seconds > 0, max_poll_seconds >= first_poll_seconds and deadline_hours > 0")
+        }
+        guard let redirect = URL(string: feishu.oauth.redirectURI), redirect.host != nil, redirect.port != nil else {
+            throw ConfigurationError("feishu.oauth.redirect_uri: an absolute http URL with a port, such as http://127.0.0.1:8914/callback")
+        }
         guard (1...500).contains(feishu.adminAccount.count) else { throw ConfigurationError("feishu.admin_account: 1–500 characters") }
         let policy = try naming.policy()
         do {

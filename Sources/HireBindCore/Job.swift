@@ -35,13 +35,25 @@ public struct JobReceipt: Sendable, Hashable, Codable {
     }
 }
 
+/// What a job does in Feishu.
+public enum JobKind: String, Sendable, Codable {
+    /// Bind the new hire's Exchange account (`employee.hired`).
+    case bind
+    /// Remove the binding an earlier bind job made (`employee.terminated`).
+    case unbind
+}
+
 /// A job as the worker needs it.
 public struct BindJob: Sendable, Hashable, Codable {
     public var id: String
+    public var kind: JobKind
     public var source: String
     public var eventID: String
     public var employeeID: String
+    /// Empty until known: the worker looks it up by `lookupEmail` / `lookupMobile` first.
     public var feishuUserID: String
+    public var lookupEmail: String?
+    public var lookupMobile: String?
     public var exchangeAccount: String
     public var adminAccount: String
     public var userIDType: String
@@ -50,16 +62,28 @@ public struct BindJob: Sendable, Hashable, Codable {
     /// Attempts started so far, this one included once leased.
     public var attempts: Int
     public var bindingID: String?
+    /// The binding's calendar sync status as last seen (`doing` … `done`, `err`), and whether it is still followed.
+    public var syncStatus: String?
+    public var followingSync: Bool
+    /// For an unbind job: the bind job whose binding it removes.
+    public var targetJobID: String?
     public var lastError: JobFailure?
     public var namingTrace: NamingTrace?
 
     public init(
-        id: String, source: String, eventID: String, employeeID: String, feishuUserID: String,
+        id: String, kind: JobKind = .bind, source: String, eventID: String, employeeID: String, feishuUserID: String,
+        lookupEmail: String? = nil, lookupMobile: String? = nil,
         exchangeAccount: String, adminAccount: String, userIDType: String, callbackURL: String?,
-        status: JobStatus, attempts: Int, bindingID: String? = nil, lastError: JobFailure? = nil,
-        namingTrace: NamingTrace? = nil
+        status: JobStatus, attempts: Int, bindingID: String? = nil, syncStatus: String? = nil, followingSync: Bool = false,
+        targetJobID: String? = nil, lastError: JobFailure? = nil, namingTrace: NamingTrace? = nil
     ) {
         self.id = id
+        self.kind = kind
+        self.lookupEmail = lookupEmail
+        self.lookupMobile = lookupMobile
+        self.syncStatus = syncStatus
+        self.followingSync = followingSync
+        self.targetJobID = targetJobID
         self.source = source
         self.eventID = eventID
         self.employeeID = employeeID
@@ -76,8 +100,13 @@ public struct BindJob: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, source, status, attempts
+        case id, kind, source, status, attempts
         case eventID = "event_id"
+        case lookupEmail = "lookup_email"
+        case lookupMobile = "lookup_mobile"
+        case syncStatus = "sync_status"
+        case followingSync = "following_sync"
+        case targetJobID = "target_job_id"
         case employeeID = "employee_id"
         case feishuUserID = "feishu_user_id"
         case exchangeAccount = "exchange_account"
@@ -107,7 +136,12 @@ public struct JobFailure: Error, Sendable, Hashable, Codable {
 /// The result posted to the HR system's callback.
 public struct BindResult: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Codable {
+        /// The Exchange account is bound (the first result; `sync_status` tells how far the calendar sync is).
         case bound
+        /// The calendar sync the binding started has ended (`sync_status` `done` or `err`) or was given up on.
+        case synced
+        /// Offboarding removed the binding (or found none to remove).
+        case unbound
         case failed
     }
 
@@ -118,12 +152,19 @@ public struct BindResult: Sendable, Hashable, Codable {
     public var exchangeAccount: String
     public var exchangeBindingID: String?
     public var syncStatus: String?
+    /// The Feishu user the account is bound to (useful when hirebind looked it up).
+    public var feishuUserID: String?
+    /// False when another result for the job will follow (the sync result after `bound`).
+    public var final: Bool
     public var error: JobFailure?
 
     public init(
         eventID: String, employeeID: String, jobID: String, status: Status, exchangeAccount: String,
-        exchangeBindingID: String? = nil, syncStatus: String? = nil, error: JobFailure? = nil
+        exchangeBindingID: String? = nil, syncStatus: String? = nil, feishuUserID: String? = nil, final: Bool = true,
+        error: JobFailure? = nil
     ) {
+        self.feishuUserID = feishuUserID
+        self.final = final
         self.eventID = eventID
         self.employeeID = employeeID
         self.jobID = jobID
@@ -142,6 +183,17 @@ public struct BindResult: Sendable, Hashable, Codable {
         case exchangeAccount = "exchange_account"
         case exchangeBindingID = "exchange_binding_id"
         case syncStatus = "sync_status"
+        case feishuUserID = "feishu_user_id"
+        case final
         case error
+    }
+
+    /// The result a job's settled row gives: for the outbox and the admin API.
+    public init(_ job: BindJob, status: Status, final: Bool = true, error: JobFailure? = nil) {
+        self.init(
+            eventID: job.eventID, employeeID: job.employeeID, jobID: job.id, status: status, exchangeAccount: job.exchangeAccount,
+            exchangeBindingID: job.bindingID, syncStatus: job.syncStatus, feishuUserID: job.feishuUserID.isEmpty ? nil : job.feishuUserID,
+            final: final, error: error
+        )
     }
 }

@@ -4,6 +4,8 @@ import MailboxNaming
 /// The canonical new-hire event an HR system posts to `POST /v1/webhooks/{source}`.
 public struct NewHireEvent: Sendable, Hashable, Codable {
     public static let hiredType = "employee.hired"
+    /// Offboarding: the person's Exchange binding is removed; the mailbox address stays reserved.
+    public static let terminatedType = "employee.terminated"
 
     public var eventID: String
     public var eventType: String
@@ -34,7 +36,10 @@ public struct Employee: Sendable, Hashable, Codable {
     /// Given and family name; both may be left empty when `fullName` is sent.
     public var givenName: String
     public var familyName: String
-    public var feishuUserID: String
+    /// The Feishu user id (of the configured `user_id_type`); when absent, it is looked up by `email` or `mobile`.
+    public var feishuUserID: String?
+    /// A mobile number in Feishu's contacts (`+8613800000000`), for looking up the Feishu user id.
+    public var mobile: String?
     public var middleName: String?
     public var preferredGivenName: String?
     /// The whole name in one field (张伟, 欧阳娜娜): split by the naming rules when a part is missing.
@@ -50,8 +55,8 @@ public struct Employee: Sendable, Hashable, Codable {
     public var employmentType: String?
 
     public init(
-        employeeID: String, givenName: String, familyName: String, feishuUserID: String,
-        middleName: String? = nil, preferredGivenName: String? = nil, fullName: String? = nil,
+        employeeID: String, givenName: String, familyName: String, feishuUserID: String?,
+        mobile: String? = nil, middleName: String? = nil, preferredGivenName: String? = nil, fullName: String? = nil,
         romanizedGivenName: String? = nil, romanizedFamilyName: String? = nil,
         email: String? = nil, department: String? = nil, company: String? = nil,
         location: String? = nil, employmentType: String? = nil
@@ -60,6 +65,7 @@ public struct Employee: Sendable, Hashable, Codable {
         self.givenName = givenName
         self.familyName = familyName
         self.feishuUserID = feishuUserID
+        self.mobile = mobile
         self.middleName = middleName
         self.preferredGivenName = preferredGivenName
         self.fullName = fullName
@@ -76,15 +82,11 @@ public struct Employee: Sendable, Hashable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         employeeID = try c.decode(String.self, forKey: .employeeID)
         fullName = try c.decodeIfPresent(String.self, forKey: .fullName)
-        // Given and family name may be absent when the full name is sent.
-        if fullName == nil {
-            givenName = try c.decode(String.self, forKey: .givenName)
-            familyName = try c.decode(String.self, forKey: .familyName)
-        } else {
-            givenName = try c.decodeIfPresent(String.self, forKey: .givenName) ?? ""
-            familyName = try c.decodeIfPresent(String.self, forKey: .familyName) ?? ""
-        }
-        feishuUserID = try c.decode(String.self, forKey: .feishuUserID)
+        // Which name fields are required depends on the event type: `validate()` checks them.
+        givenName = try c.decodeIfPresent(String.self, forKey: .givenName) ?? ""
+        familyName = try c.decodeIfPresent(String.self, forKey: .familyName) ?? ""
+        feishuUserID = try c.decodeIfPresent(String.self, forKey: .feishuUserID)
+        mobile = try c.decodeIfPresent(String.self, forKey: .mobile)
         middleName = try c.decodeIfPresent(String.self, forKey: .middleName)
         preferredGivenName = try c.decodeIfPresent(String.self, forKey: .preferredGivenName)
         romanizedGivenName = try c.decodeIfPresent(String.self, forKey: .romanizedGivenName)
@@ -119,7 +121,7 @@ public struct Employee: Sendable, Hashable, Codable {
         case fullName = "full_name"
         case romanizedGivenName = "romanized_given_name"
         case romanizedFamilyName = "romanized_family_name"
-        case email, department, company, location
+        case email, mobile, department, company, location
         case employmentType = "employment_type"
     }
 }
@@ -157,14 +159,18 @@ extension NewHireEvent {
 
     public func validate() throws(EventValidationError) {
         try Self.require("event_id", eventID, max: Self.maximumIdentifierLength)
-        guard eventType == Self.hiredType else {
-            throw EventValidationError(field: "event_type", problem: "must be '\(Self.hiredType)', got '\(eventType.prefix(64))'")
+        guard eventType == Self.hiredType || eventType == Self.terminatedType else {
+            throw EventValidationError(
+                field: "event_type", problem: "must be '\(Self.hiredType)' or '\(Self.terminatedType)', got '\(eventType.prefix(64))'"
+            )
         }
         guard Self.parseTimestamp(occurredAt) != nil else {
             throw EventValidationError(field: "occurred_at", problem: "must be an RFC 3339 timestamp such as 2026-11-25T09:00:00Z")
         }
         try Self.require("employee.employee_id", employee.employeeID, max: Self.maximumIdentifierLength)
-        if let fullName = employee.fullName {
+        if eventType == Self.terminatedType {
+            // Offboarding names the employee only; the binding to remove is the one hirebind made.
+        } else if let fullName = employee.fullName {
             try Self.require("employee.full_name", fullName, max: Self.maximumIdentifierLength)
         } else {
             try Self.require("employee.given_name", employee.givenName, max: Self.maximumIdentifierLength)
@@ -173,15 +179,22 @@ extension NewHireEvent {
         for (field, value) in [
             ("employee.middle_name", employee.middleName), ("employee.preferred_given_name", employee.preferredGivenName),
             ("employee.romanized_given_name", employee.romanizedGivenName), ("employee.romanized_family_name", employee.romanizedFamilyName),
-            ("employee.email", employee.email), ("employee.department", employee.department), ("employee.company", employee.company),
+            ("employee.email", employee.email), ("employee.mobile", employee.mobile), ("employee.department", employee.department), ("employee.company", employee.company),
             ("employee.location", employee.location), ("employee.employment_type", employee.employmentType),
         ] {
             if let value, value.count > Self.maximumIdentifierLength || value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
                 throw EventValidationError(field: field, problem: "must be at most \(Self.maximumIdentifierLength) characters without control characters")
             }
         }
-        // Feishu accepts user ids of 1–500 characters.
-        try Self.require("employee.feishu_user_id", employee.feishuUserID, max: 500)
+        // Feishu accepts user ids of 1–500 characters. Without one, the id is looked up by email or mobile.
+        if let userID = employee.feishuUserID {
+            try Self.require("employee.feishu_user_id", userID, max: 500)
+        } else if eventType == Self.hiredType, employee.email == nil, employee.mobile == nil {
+            throw EventValidationError(
+                field: "employee.feishu_user_id",
+                problem: "is required unless employee.email or employee.mobile is sent to look the Feishu user up"
+            )
+        }
         if let callbackURL {
             guard callbackURL.count <= 2048, let url = URL(string: callbackURL), let scheme = url.scheme?.lowercased(),
                   scheme == "http" || scheme == "https", url.host?.isEmpty == false

@@ -189,27 +189,62 @@ public struct NamingSettings: Sendable, Codable {
     }
 }
 
+/// Which open platform hirebind talks to: Feishu (China) or Lark (international).
+public enum FeishuPlatform: String, Sendable, Codable {
+    case feishu, lark
+
+    public var openBaseURL: String {
+        switch self {
+        case .feishu: "https://open.feishu.cn"
+        case .lark: "https://open.larksuite.com"
+        }
+    }
+
+    /// Where the tenant super admin signs in and consents (`/open-apis/authen/v1/authorize`).
+    public var accountsURL: String {
+        switch self {
+        case .feishu: "https://accounts.feishu.cn"
+        case .lark: "https://accounts.larksuite.com"
+        }
+    }
+}
+
 /// The Feishu (or Lark) open platform.
 public struct FeishuSettings: Sendable, Codable {
-    public var baseURL = "https://open.feishu.cn"
+    public var platform = FeishuPlatform.feishu
+    public var baseURL: String
+    public var accountsURL: String
     /// The Exchange admin account bindings are made with.
     public var adminAccount: String
     public var userIDType = "open_id"
-    /// The tenant super admin's `user_access_token`.
-    public var userAccessToken: SecretReference
+    /// The app's credentials: for the OAuth login and refresh, and the tenant token that looks user ids up.
+    public var appID: SecretReference?
+    public var appSecret: SecretReference?
+    /// A fixed `user_access_token` instead of `hirebind feishu login` (it is not refreshed: for dry runs).
+    public var userAccessToken: SecretReference?
+    public var oauth = OAuthSettings()
+    public var sync = SyncSettings()
     public var timeoutSeconds = 10.0
     /// Attempts per job before it is given up as dead; rate-limit answers do not count.
     public var maxAttempts = 20
     public var retry = RetryPolicy.feishuDefault
 
     public init(
-        baseURL: String = "https://open.feishu.cn", adminAccount: String, userIDType: String = "open_id",
-        userAccessToken: SecretReference, timeoutSeconds: Double = 10, maxAttempts: Int = 20, retry: RetryPolicy = .feishuDefault
+        platform: FeishuPlatform = .feishu, baseURL: String? = nil, accountsURL: String? = nil, adminAccount: String,
+        userIDType: String = "open_id", appID: SecretReference? = nil, appSecret: SecretReference? = nil,
+        userAccessToken: SecretReference? = nil, oauth: OAuthSettings = .init(), sync: SyncSettings = .init(),
+        timeoutSeconds: Double = 10, maxAttempts: Int = 20, retry: RetryPolicy = .feishuDefault
     ) {
-        self.baseURL = baseURL
+        self.platform = platform
+        self.baseURL = baseURL ?? platform.openBaseURL
+        self.accountsURL = accountsURL ?? platform.accountsURL
         self.adminAccount = adminAccount
         self.userIDType = userIDType
+        self.appID = appID
+        self.appSecret = appSecret
         self.userAccessToken = userAccessToken
+        self.oauth = oauth
+        self.sync = sync
         self.timeoutSeconds = timeoutSeconds
         self.maxAttempts = maxAttempts
         self.retry = retry
@@ -217,23 +252,112 @@ public struct FeishuSettings: Sendable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        baseURL = try c.value(.baseURL, default: baseURL)
+        platform = try c.value(.platform, default: platform)
+        baseURL = try c.value(.baseURL, default: platform.openBaseURL)
+        accountsURL = try c.value(.accountsURL, default: platform.accountsURL)
         adminAccount = try c.decode(String.self, forKey: .adminAccount)
         userIDType = try c.value(.userIDType, default: userIDType)
-        userAccessToken = try c.decode(SecretReference.self, forKey: .userAccessToken)
+        appID = try c.decodeIfPresent(SecretReference.self, forKey: .appID)
+        appSecret = try c.decodeIfPresent(SecretReference.self, forKey: .appSecret)
+        userAccessToken = try c.decodeIfPresent(SecretReference.self, forKey: .userAccessToken)
+        oauth = try c.value(.oauth, default: oauth)
+        sync = try c.value(.sync, default: sync)
         timeoutSeconds = try c.value(.timeoutSeconds, default: timeoutSeconds)
         maxAttempts = try c.value(.maxAttempts, default: maxAttempts)
         retry = try c.value(.retry, default: retry)
     }
 
     enum CodingKeys: String, CodingKey {
+        case platform, oauth, sync, retry
         case baseURL = "base_url"
+        case accountsURL = "accounts_url"
         case adminAccount = "admin_account"
         case userIDType = "user_id_type"
+        case appID = "app_id"
+        case appSecret = "app_secret"
         case userAccessToken = "user_access_token"
         case timeoutSeconds = "timeout_seconds"
         case maxAttempts = "max_attempts"
-        case retry
+    }
+}
+
+/// The OAuth authorization-code flow `hirebind feishu login` runs, and the refresh that keeps the token alive.
+public struct OAuthSettings: Sendable, Codable {
+    /// Where Feishu sends the admin back with the code: a listener `feishu login` opens on this host and port.
+    /// Register it as a redirect URL in the app's security settings.
+    public var redirectURI = "http://127.0.0.1:8914/callback"
+    /// `offline_access` is what makes Feishu issue a refresh token; it is added when missing.
+    public var scopes = [
+        "offline_access", "calendar:exchange.bindings:create", "calendar:calendar", "calendar:calendar:readonly",
+    ]
+    /// The access token is refreshed when less than this is left.
+    public var refreshMarginSeconds = 300.0
+
+    public init(redirectURI: String = "http://127.0.0.1:8914/callback", scopes: [String]? = nil, refreshMarginSeconds: Double = 300) {
+        self.redirectURI = redirectURI
+        if let scopes { self.scopes = scopes }
+        self.refreshMarginSeconds = refreshMarginSeconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        redirectURI = try c.value(.redirectURI, default: redirectURI)
+        scopes = try c.value(.scopes, default: scopes)
+        refreshMarginSeconds = try c.value(.refreshMarginSeconds, default: refreshMarginSeconds)
+    }
+
+    /// The scopes asked for, `offline_access` always among them.
+    public var requestedScopes: [String] {
+        scopes.contains("offline_access") ? scopes : ["offline_access"] + scopes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case scopes
+        case redirectURI = "redirect_uri"
+        case refreshMarginSeconds = "refresh_margin_seconds"
+    }
+}
+
+/// Following a new binding's calendar sync until it ends, for the second (final) HR callback.
+public struct SyncSettings: Sendable, Codable {
+    public var follow = true
+    /// Statuses that end the follow-up; `cal_done` and `timespan_done` may be added to report sooner.
+    public var finalStatuses = ["done", "err"]
+    /// First look after the bind, doubled after each look up to `max_poll_seconds`.
+    public var firstPollSeconds = 30.0
+    public var maxPollSeconds = 1800.0
+    /// After this long the follow-up stops and the final callback says the sync had not ended.
+    public var deadlineHours = 48.0
+
+    public init(follow: Bool = true, finalStatuses: [String] = ["done", "err"], firstPollSeconds: Double = 30, maxPollSeconds: Double = 1800, deadlineHours: Double = 48) {
+        self.follow = follow
+        self.finalStatuses = finalStatuses
+        self.firstPollSeconds = firstPollSeconds
+        self.maxPollSeconds = maxPollSeconds
+        self.deadlineHours = deadlineHours
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        follow = try c.value(.follow, default: follow)
+        finalStatuses = try c.value(.finalStatuses, default: finalStatuses)
+        firstPollSeconds = try c.value(.firstPollSeconds, default: firstPollSeconds)
+        maxPollSeconds = try c.value(.maxPollSeconds, default: maxPollSeconds)
+        deadlineHours = try c.value(.deadlineHours, default: deadlineHours)
+    }
+
+    /// The wait before look number `checks + 1`: doubling from the first, capped, with up to 10 % jitter.
+    public func delay(afterChecks checks: Int) -> Double {
+        let base = min(maxPollSeconds, firstPollSeconds * pow(2, Double(min(checks, 30))))
+        return base * Double.random(in: 1...1.1)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case follow
+        case finalStatuses = "final_statuses"
+        case firstPollSeconds = "first_poll_seconds"
+        case maxPollSeconds = "max_poll_seconds"
+        case deadlineHours = "deadline_hours"
     }
 }
 

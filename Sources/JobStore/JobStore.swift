@@ -75,9 +75,45 @@ public struct JobAttempt: Sendable, Hashable, Codable {
 
 /// How a job ended.
 public enum JobOutcome: Sendable, Hashable {
-    case bound(bindingID: String, syncStatus: String?)
+    /// Bound; with `followSync`, the binding's calendar sync is looked at from then on until it ends.
+    case bound(bindingID: String, syncStatus: String?, followSync: SyncFollow?)
+    /// The binding was removed, or there was none to remove.
+    case unbound
     case failed(JobFailure)
     case dead(JobFailure)
+}
+
+/// When to look at a new binding's sync first, and when to give up.
+public struct SyncFollow: Sendable, Hashable {
+    public var firstCheckAt: Date
+    public var deadline: Date
+
+    public init(firstCheckAt: Date, deadline: Date) {
+        self.firstCheckAt = firstCheckAt
+        self.deadline = deadline
+    }
+}
+
+/// A bound job whose sync a watcher holds until `expiresAt`.
+public struct SyncCheck: Sendable, Hashable {
+    public var job: BindJob
+    /// Looks made so far, not counting this one.
+    public var checks: Int
+    public var deadline: Date
+    public var token: String
+
+    public init(job: BindJob, checks: Int, deadline: Date, token: String) {
+        self.job = job
+        self.checks = checks
+        self.deadline = deadline
+        self.token = token
+    }
+}
+
+/// An offboarding event whose employee has no bind job here.
+public struct UnknownEmployeeError: Error, Sendable, CustomStringConvertible {
+    public var employeeID: String
+    public var description: String { "no bind job is known for employee \(employeeID) from this source" }
 }
 
 /// A result waiting in the outbox to be posted to the HR system.
@@ -139,9 +175,9 @@ public enum RequeueOutcome: Sendable, Hashable {
     case notRetryable(String)
 }
 
-/// The two kinds of work the store queues.
+/// The kinds of work the store queues.
 public enum WorkQueue: Sendable {
-    case jobs, callbacks
+    case jobs, callbacks, syncChecks
 }
 
 /// Where a callback stands.
@@ -172,6 +208,13 @@ public protocol JobStore: Sendable {
     /// Jobs, their addresses and histories stay. Returns how many records were removed.
     func purgeIntakes(receivedBefore date: Date) async throws -> Int
 
+    /// Writes the intake record and an unbind job for the employee's latest bind job, in one transaction;
+    /// a repeated event returns the first receipt. Throws ``UnknownEmployeeError`` when there is no bind job.
+    func enqueueUnbind(_ intake: Intake) async throws -> EnqueueOutcome
+
+    /// Keeps the Feishu user id the worker looked up, so that later attempts do not look it up again.
+    func resolveUserID(_ lease: JobLease, userID: String) async throws
+
     /// Leases the job that is due first (queued and due, or running with an expired lease).
     func leaseJob(for seconds: Double, now: Date) async throws -> JobLease?
 
@@ -201,6 +244,26 @@ public protocol JobStore: Sendable {
     /// Queues a dead callback again.
     func requeueCallback(id: Int64, now: Date) async throws -> RequeueOutcome
     func callbackStatus(jobID: String) async throws -> CallbackStatus?
+
+    /// Leases the bound job whose sync is due to be looked at first.
+    func leaseSyncCheck(for seconds: Double, now: Date) async throws -> SyncCheck?
+    /// The sync goes on: record what was seen and look again at `nextCheckAt`.
+    func syncContinues(_ check: SyncCheck, status: String?, nextCheckAt: Date) async throws
+    /// The sync ended (or was given up on): record the status and queue the final result, in one transaction.
+    func syncEnded(_ check: SyncCheck, status: String?, callback: BindResult?, now: Date) async throws
+
+    /// The tenant super admin's token pair, if `hirebind feishu login` stored one.
+    func userToken() async throws -> StoredUserToken?
+    /// Stores a pair from a new login, replacing whatever was there (a dead pair included).
+    func saveUserToken(_ pair: UserTokenPair, now: Date) async throws -> StoredUserToken
+    /// Claims the right to refresh for `seconds` (one refresher at a time, across processes); returns the
+    /// pair to refresh, or nil when another holder has the claim.
+    func claimTokenRefresh(holder: String, for seconds: Double, now: Date) async throws -> StoredUserToken?
+    /// Commits the rotated pair over `generation` and releases the claim; false when the claim was lost or
+    /// another pair was stored meanwhile.
+    func commitTokenRefresh(holder: String, generation: Int, pair: UserTokenPair, now: Date) async throws -> Bool
+    /// Releases the claim without a new pair; `deadReason` marks the refresh token unusable.
+    func releaseTokenRefresh(holder: String, deadReason: String?) async throws
 
     /// The earliest time a queued job (or a job lease) of `queue` falls due, for sleeping until then.
     func nextDueDate(_ queue: WorkQueue) async throws -> Date?

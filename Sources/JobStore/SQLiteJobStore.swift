@@ -95,6 +95,34 @@ public final class SQLiteJobStore: JobStore {
                 CREATE INDEX intakes_received ON intakes(received_at);
                 """)
         }
+        migrator.registerMigration("v2: offboarding, user id lookup, sync follow-up, user token") { db in
+            try db.execute(sql: """
+                ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'bind';
+                ALTER TABLE jobs ADD COLUMN lookup_email TEXT;
+                ALTER TABLE jobs ADD COLUMN lookup_mobile TEXT;
+                ALTER TABLE jobs ADD COLUMN target_job_id TEXT REFERENCES jobs(id);
+                ALTER TABLE jobs ADD COLUMN sync_next_check_at REAL;
+                ALTER TABLE jobs ADD COLUMN sync_deadline REAL;
+                ALTER TABLE jobs ADD COLUMN sync_checks INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE jobs ADD COLUMN sync_lease_token TEXT;
+                ALTER TABLE jobs ADD COLUMN sync_lease_expires_at REAL;
+                CREATE INDEX jobs_sync_due ON jobs(sync_next_check_at) WHERE sync_next_check_at IS NOT NULL;
+                CREATE INDEX jobs_employee ON jobs(source, employee_id, kind, created_at);
+                CREATE TABLE feishu_user_token (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    access_token TEXT NOT NULL,
+                    access_expires_at REAL NOT NULL,
+                    refresh_token TEXT,
+                    refresh_expires_at REAL,
+                    scope TEXT,
+                    generation INTEGER NOT NULL,
+                    dead_reason TEXT,
+                    refresh_holder TEXT,
+                    refresh_held_until REAL,
+                    updated_at REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 
@@ -111,13 +139,15 @@ public final class SQLiteJobStore: JobStore {
             // The job row must exist before a reservation can reference it; its address is set once chosen.
             try db.execute(
                 sql: """
-                    INSERT INTO jobs (id, source, event_id, employee_id, feishu_user_id, exchange_account, admin_account,
-                        user_id_type, callback_url, event_json, naming_trace, status, attempts, next_attempt_at, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, 'null', 'queued', 0, ?, ?, ?)
+                    INSERT INTO jobs (id, source, event_id, employee_id, feishu_user_id, lookup_email, lookup_mobile, exchange_account,
+                        admin_account, user_id_type, callback_url, event_json, naming_trace, status, attempts, next_attempt_at,
+                        created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, 'null', 'queued', 0, ?, ?, ?)
                     """,
                 arguments: [
                     jobID, intake.source, intake.event.eventID, intake.event.employee.employeeID,
-                    intake.event.employee.feishuUserID, plan.adminAccount ?? intake.adminAccount, intake.userIDType,
+                    intake.event.employee.feishuUserID ?? "", intake.event.employee.email, intake.event.employee.mobile,
+                    plan.adminAccount ?? intake.adminAccount, intake.userIDType,
                     intake.callbackURL, try JSONEncoder().encode(intake.event), now, now, now,
                 ]
             )
@@ -139,6 +169,50 @@ public final class SQLiteJobStore: JobStore {
                 arguments: [intake.source, intake.event.eventID, jobID, now]
             )
             return .created(JobReceipt(jobID: jobID, exchangeAccount: address, status: .queued))
+        }
+    }
+
+    public func enqueueUnbind(_ intake: Intake) async throws -> EnqueueOutcome {
+        try await pool.write { db in
+            if let existing = try Self.receipt(db, source: intake.source, eventID: intake.event.eventID) {
+                return .duplicate(existing)
+            }
+            guard let target = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT id, exchange_account, admin_account, feishu_user_id, user_id_type FROM jobs
+                    WHERE source = ? AND employee_id = ? AND kind = 'bind' ORDER BY created_at DESC LIMIT 1
+                    """,
+                arguments: [intake.source, intake.event.employee.employeeID]
+            ) else { throw UnknownEmployeeError(employeeID: intake.event.employee.employeeID) }
+            let jobID = UUID().uuidString.lowercased()
+            let now = intake.receivedAt.timeIntervalSince1970
+            let address: String = target["exchange_account"]
+            try db.execute(
+                sql: """
+                    INSERT INTO jobs (id, kind, target_job_id, source, event_id, employee_id, feishu_user_id, exchange_account,
+                        admin_account, user_id_type, callback_url, event_json, naming_trace, status, attempts, next_attempt_at,
+                        created_at, updated_at)
+                    VALUES (?, 'unbind', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'null', 'queued', 0, ?, ?, ?)
+                    """,
+                arguments: [
+                    jobID, target["id"] as String, intake.source, intake.event.eventID, intake.event.employee.employeeID,
+                    target["feishu_user_id"] as String, address, target["admin_account"] as String, target["user_id_type"] as String,
+                    intake.callbackURL, try JSONEncoder().encode(intake.event), now, now, now,
+                ]
+            )
+            try db.execute(
+                sql: "INSERT INTO intakes (source, event_id, job_id, received_at) VALUES (?, ?, ?, ?)",
+                arguments: [intake.source, intake.event.eventID, jobID, now]
+            )
+            return .created(JobReceipt(jobID: jobID, exchangeAccount: address, status: .queued))
+        }
+    }
+
+    public func resolveUserID(_ lease: JobLease, userID: String) async throws {
+        try await pool.write { db in
+            try Self.requireLease(db, lease)
+            try db.execute(sql: "UPDATE jobs SET feishu_user_id = ? WHERE id = ?", arguments: [userID, lease.job.id])
         }
     }
 
@@ -248,13 +322,30 @@ public final class SQLiteJobStore: JobStore {
             try Self.requireLease(db, lease)
             let t = now.timeIntervalSince1970
             switch outcome {
-            case .bound(let bindingID, let syncStatus):
+            case .bound(let bindingID, let syncStatus, let followSync):
                 try db.execute(
                     sql: """
                         UPDATE jobs SET status = 'succeeded', binding_id = ?, sync_status = ?, last_error = NULL,
+                            sync_next_check_at = ?, sync_deadline = ?, sync_checks = 0,
                             lease_token = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?
                         """,
-                    arguments: [bindingID, syncStatus, t, lease.job.id]
+                    arguments: [
+                        bindingID, syncStatus, followSync?.firstCheckAt.timeIntervalSince1970, followSync?.deadline.timeIntervalSince1970,
+                        t, lease.job.id,
+                    ]
+                )
+            case .unbound:
+                try db.execute(
+                    sql: """
+                        UPDATE jobs SET status = 'succeeded', last_error = NULL, lease_token = NULL, lease_expires_at = NULL,
+                            updated_at = ? WHERE id = ?
+                        """,
+                    arguments: [t, lease.job.id]
+                )
+                // The binding is gone: its sync is no longer followed.
+                try db.execute(
+                    sql: "UPDATE jobs SET sync_next_check_at = NULL WHERE id = ?",
+                    arguments: [lease.job.targetJobID]
                 )
             case .failed(let failure), .dead(let failure):
                 let status: JobStatus = if case .failed = outcome { .failed } else { .dead }
@@ -268,19 +359,163 @@ public final class SQLiteJobStore: JobStore {
             }
             try Self.insert(attempt, jobID: lease.job.id, db)
             if let callback, let url = lease.job.callbackURL {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                // Each outcome of a job (a retried dead job has a second one) is its own message.
-                let earlier = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM callbacks WHERE job_id = ?", arguments: [lease.job.id]) ?? 0
-                try db.execute(
-                    sql: """
-                        INSERT INTO callbacks (job_id, message_id, url, body, status, attempts, next_attempt_at, created_at)
-                        VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)
-                        """,
-                    arguments: [lease.job.id, "hb_\(lease.job.id)_\(earlier + 1)", url, try encoder.encode(callback), t, t]
-                )
+                try Self.insertCallback(callback, jobID: lease.job.id, url: url, now: t, db)
             }
         }
+    }
+
+    /// Puts a result in the outbox. Each result of a job (a retried dead job's, the sync result) is its own message.
+    static func insertCallback(_ result: BindResult, jobID: String, url: String, now t: Double, _ db: Database) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let earlier = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM callbacks WHERE job_id = ?", arguments: [jobID]) ?? 0
+        try db.execute(
+            sql: """
+                INSERT INTO callbacks (job_id, message_id, url, body, status, attempts, next_attempt_at, created_at)
+                VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)
+                """,
+            arguments: [jobID, "hb_\(jobID)_\(earlier + 1)", url, try encoder.encode(result), t, t]
+        )
+    }
+
+    // MARK: Sync follow-up
+
+    public func leaseSyncCheck(for seconds: Double, now: Date) async throws -> SyncCheck? {
+        try await pool.write { db in
+            let token = UUID().uuidString
+            let t = now.timeIntervalSince1970
+            guard let row = try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE jobs SET sync_lease_token = ?, sync_lease_expires_at = ?
+                    WHERE id = (
+                        SELECT id FROM jobs WHERE sync_next_check_at IS NOT NULL AND sync_next_check_at <= ?
+                            AND (sync_lease_expires_at IS NULL OR sync_lease_expires_at <= ?)
+                        ORDER BY sync_next_check_at LIMIT 1
+                    )
+                    RETURNING *
+                    """,
+                arguments: [token, t + seconds, t, t]
+            ) else { return nil }
+            return SyncCheck(
+                job: try Self.job(from: row), checks: row["sync_checks"],
+                deadline: Date(timeIntervalSince1970: row["sync_deadline"] ?? t), token: token
+            )
+        }
+    }
+
+    public func syncContinues(_ check: SyncCheck, status: String?, nextCheckAt: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE jobs SET sync_status = COALESCE(?, sync_status), sync_checks = sync_checks + 1, sync_next_check_at = ?,
+                        sync_lease_token = NULL, sync_lease_expires_at = NULL WHERE id = ? AND sync_lease_token = ?
+                    """,
+                arguments: [status, nextCheckAt.timeIntervalSince1970, check.job.id, check.token]
+            )
+            guard db.changesCount == 1 else { throw LeaseLostError() }
+        }
+    }
+
+    public func syncEnded(_ check: SyncCheck, status: String?, callback: BindResult?, now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE jobs SET sync_status = COALESCE(?, sync_status), sync_checks = sync_checks + 1, sync_next_check_at = NULL,
+                        sync_lease_token = NULL, sync_lease_expires_at = NULL, updated_at = ? WHERE id = ? AND sync_lease_token = ?
+                    """,
+                arguments: [status, now.timeIntervalSince1970, check.job.id, check.token]
+            )
+            guard db.changesCount == 1 else { throw LeaseLostError() }
+            if let callback, let url = check.job.callbackURL {
+                try Self.insertCallback(callback, jobID: check.job.id, url: url, now: now.timeIntervalSince1970, db)
+            }
+        }
+    }
+
+    // MARK: User token
+
+    public func userToken() async throws -> StoredUserToken? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM feishu_user_token WHERE id = 1").map(Self.userToken(from:))
+        }
+    }
+
+    public func saveUserToken(_ pair: UserTokenPair, now: Date) async throws -> StoredUserToken {
+        try await pool.write { db in
+            let generation = (try Int.fetchOne(db, sql: "SELECT generation FROM feishu_user_token WHERE id = 1") ?? 0) + 1
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO feishu_user_token (id, access_token, access_expires_at, refresh_token, refresh_expires_at,
+                        scope, generation, dead_reason, refresh_holder, refresh_held_until, updated_at)
+                    VALUES (1, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?)
+                    """,
+                arguments: Self.arguments(pair) + [generation, now.timeIntervalSince1970]
+            )
+            return StoredUserToken(pair: pair, generation: generation, deadReason: nil, updatedAt: now)
+        }
+    }
+
+    public func claimTokenRefresh(holder: String, for seconds: Double, now: Date) async throws -> StoredUserToken? {
+        try await pool.write { db in
+            let t = now.timeIntervalSince1970
+            try db.execute(
+                sql: """
+                    UPDATE feishu_user_token SET refresh_holder = ?, refresh_held_until = ?
+                    WHERE id = 1 AND (refresh_holder IS NULL OR refresh_holder = ? OR refresh_held_until <= ?)
+                    """,
+                arguments: [holder, t + seconds, holder, t]
+            )
+            guard db.changesCount == 1 else { return nil }
+            return try Row.fetchOne(db, sql: "SELECT * FROM feishu_user_token WHERE id = 1").map(Self.userToken(from:))
+        }
+    }
+
+    public func commitTokenRefresh(holder: String, generation: Int, pair: UserTokenPair, now: Date) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE feishu_user_token SET access_token = ?, access_expires_at = ?, refresh_token = ?, refresh_expires_at = ?,
+                        scope = ?, generation = generation + 1, dead_reason = NULL, refresh_holder = NULL, refresh_held_until = NULL,
+                        updated_at = ?
+                    WHERE id = 1 AND refresh_holder = ? AND generation = ?
+                    """,
+                arguments: Self.arguments(pair) + [now.timeIntervalSince1970, holder, generation]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    public func releaseTokenRefresh(holder: String, deadReason: String?) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE feishu_user_token SET refresh_holder = NULL, refresh_held_until = NULL,
+                        dead_reason = COALESCE(?, dead_reason) WHERE id = 1 AND refresh_holder = ?
+                    """,
+                arguments: [deadReason, holder]
+            )
+        }
+    }
+
+    static func arguments(_ pair: UserTokenPair) -> StatementArguments {
+        [
+            pair.accessToken.value, pair.accessExpiresAt.timeIntervalSince1970, pair.refreshToken?.value,
+            pair.refreshExpiresAt?.timeIntervalSince1970, pair.scope,
+        ]
+    }
+
+    static func userToken(from row: Row) -> StoredUserToken {
+        let refresh: String? = row["refresh_token"]
+        let refreshExpiry: Double? = row["refresh_expires_at"]
+        return StoredUserToken(
+            pair: UserTokenPair(
+                accessToken: Secret(row["access_token"]), accessExpiresAt: Date(timeIntervalSince1970: row["access_expires_at"]),
+                refreshToken: refresh.map(Secret.init), refreshExpiresAt: refreshExpiry.map(Date.init(timeIntervalSince1970:)),
+                scope: row["scope"]
+            ),
+            generation: row["generation"], deadReason: row["dead_reason"], updatedAt: Date(timeIntervalSince1970: row["updated_at"])
+        )
     }
 
     public func job(id: String) async throws -> BindJob? {
@@ -406,6 +641,13 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func nextDueDate(_ queue: WorkQueue) async throws -> Date? {
+        if queue == .syncChecks {
+            return try await pool.read { db in
+                try Double.fetchOne(db, sql: """
+                    SELECT MIN(MAX(sync_next_check_at, COALESCE(sync_lease_expires_at, 0))) FROM jobs WHERE sync_next_check_at IS NOT NULL
+                    """).map(Date.init(timeIntervalSince1970:))
+            }
+        }
         let table = queue == .jobs ? "jobs" : "callbacks"
         let (waiting, leased) = queue == .jobs ? ("queued", "running") : ("pending", "delivering")
         return try await pool.read { db in
@@ -441,10 +683,13 @@ public final class SQLiteJobStore: JobStore {
 
     static func job(from row: Row) throws -> BindJob {
         BindJob(
-            id: row["id"], source: row["source"], eventID: row["event_id"], employeeID: row["employee_id"],
-            feishuUserID: row["feishu_user_id"], exchangeAccount: row["exchange_account"], adminAccount: row["admin_account"],
+            id: row["id"], kind: JobKind(rawValue: row["kind"]) ?? .bind, source: row["source"], eventID: row["event_id"],
+            employeeID: row["employee_id"], feishuUserID: row["feishu_user_id"], lookupEmail: row["lookup_email"],
+            lookupMobile: row["lookup_mobile"], exchangeAccount: row["exchange_account"], adminAccount: row["admin_account"],
             userIDType: row["user_id_type"], callbackURL: row["callback_url"],
             status: JobStatus(rawValue: row["status"]) ?? .queued, attempts: row["attempts"], bindingID: row["binding_id"],
+            syncStatus: row["sync_status"], followingSync: (row["sync_next_check_at"] as Double?) != nil,
+            targetJobID: row["target_job_id"],
             lastError: try decode(JobFailure.self, row["last_error"]),
             namingTrace: try decode(NamingTrace.self, row["naming_trace"])
         )

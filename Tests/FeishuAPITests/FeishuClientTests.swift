@@ -63,12 +63,12 @@ import Testing
         }
     }
 
-    @Test func invalidTokenWaitsForAnOperatorAndIsNeverEchoed() async throws {
+    @Test func invalidTokenIsRefreshedFirstAndNeverEchoed() async throws {
         try await withClient { client, _ in
             let error = try await #require(throws: FeishuCallError.self) {
                 _ = try await client.createExchangeBinding(request, userIDType: "open_id", accessToken: Secret("u-wrong-token-value"))
             }
-            #expect(error.errorClass == .waitForOperator)
+            #expect(error.errorClass == .refreshThenRetry)
             #expect(error.failure.code == "99991668")
             #expect(!"\(error) \(error.failure)".contains("u-wrong-token-value"))
         }

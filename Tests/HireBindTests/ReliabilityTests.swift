@@ -172,12 +172,12 @@ struct HTTPClientRequestBuilder {
             }
             #expect(ready.status == 503)
             #expect(ready.errorCode == "feishu_credentials")
-            #expect(ready.errorMessage?.contains("99991677") == true)
+            #expect(ready.errorMessage?.contains("hirebind feishu login") == true)
             // The job waits: not failed, not dead, its attempt budget untouched, no callback sent.
             let job = try #require(try await stack.store.job(id: jobID))
             #expect(job.status == .queued)
             #expect(job.attempts == 0)
-            #expect(job.lastError?.code == "99991677")
+            #expect(job.lastError?.code == "user_token_refused")
             #expect(await stack.receiver.inbox.all().isEmpty)
         }
     }

@@ -17,13 +17,20 @@ struct Stack {
     let group: ServiceGroup
     static let feishuToken = "u-integration-super-admin"
     static let adminToken = "integration-admin-token"
+    static let appID = "cli_integration"
+    static let appSecret = "integration-app-secret"
+    /// A free port for the login's redirect listener.
+    static var loginPort: Int { Int.random(in: 20_000...29_999) }
 
     let sandbox: FeishuSandbox
     let receiver: CallbackReceiver
     let store: SQLiteJobStore
     let serviceURL: String
+    let sandboxURL: String
     let webhookSecret: SigningSecret
     let callbackSecret: SigningSecret
+    let configuration: HireBindConfiguration
+    let secrets: ServiceSecrets
 
     struct Answer {
         var status: Int
@@ -49,11 +56,19 @@ struct Stack {
         logger: Logger = Logger(label: "integration"),
         usersNotInTenant: Set<String> = [],
         naming: NamingSettings = NamingSettings(domain: "example.com"),
+        sync: SyncSettings = SyncSettings(follow: false),
+        login: Bool = false,
+        refreshMarginSeconds: Double = 300,
+        sandboxSettings: (inout SandboxConfiguration) -> Void = { _ in },
         _ body: (Stack) async throws -> Void
     ) async throws {
         let webhookSecret = SigningSecret(key: Array("integration webhook secret 32 b!".utf8))
         let callbackSecret = SigningSecret(key: Array("integration callback secret 32b!".utf8))
-        let sandbox = FeishuSandbox(configuration: SandboxConfiguration(superAdminTokens: [feishuToken], usersNotInTenant: usersNotInTenant))
+        var sandboxConfiguration = SandboxConfiguration(superAdminTokens: [feishuToken], usersNotInTenant: usersNotInTenant)
+        sandboxConfiguration.appID = appID
+        sandboxConfiguration.appSecret = appSecret
+        sandboxSettings(&sandboxConfiguration)
+        let sandbox = FeishuSandbox(configuration: sandboxConfiguration)
         let receiver = CallbackReceiver(secret: callbackSecret, failFirst: receiverFailFirst)
         let sandboxPort = PortAnnouncement(), receiverPort = PortAnnouncement(), servicePort = PortAnnouncement()
         let helpers: [any Service] = [
@@ -67,6 +82,8 @@ struct Stack {
                 "CALLBACK_SECRET": callbackSecret.standardWebhooksText,
                 "FEISHU_TOKEN": feishuToken,
                 "ADMIN_TOKEN": adminToken,
+                "FEISHU_APP_ID": appID,
+                "FEISHU_APP_SECRET": appSecret,
             ]
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-it-\(UUID().uuidString)").path
             let configuration = HireBindConfiguration(
@@ -75,24 +92,34 @@ struct Stack {
                 sources: ["workday": .init(secrets: [.environment("WEBHOOK_SECRET")])],
                 naming: naming,
                 feishu: .init(
-                    baseURL: "http://127.0.0.1:\(feishuPort)", adminAccount: "exchange-admin@example.com",
-                    userAccessToken: .environment("FEISHU_TOKEN"), timeoutSeconds: 2, maxAttempts: maxAttempts, retry: retry
+                    baseURL: "http://127.0.0.1:\(feishuPort)", accountsURL: "http://127.0.0.1:\(feishuPort)", adminAccount: "exchange-admin@example.com",
+                    appID: .environment("FEISHU_APP_ID"), appSecret: .environment("FEISHU_APP_SECRET"),
+                    userAccessToken: login ? nil : .environment("FEISHU_TOKEN"),
+                    oauth: OAuthSettings(redirectURI: "http://127.0.0.1:\(loginPort)/callback", refreshMarginSeconds: refreshMarginSeconds),
+                    sync: sync, timeoutSeconds: 2, maxAttempts: maxAttempts, retry: retry
                 ),
                 worker: worker,
                 callbacks: .init(defaultURL: "http://\(callbackHost):\(callbackPort)/hr/callback", secret: .environment("CALLBACK_SECRET"), timeoutSeconds: 2, retry: callbackRetry, maxAgeHours: callbackMaxAgeHours, allowedHosts: ["127.0.0.1"], allowPrivateAddresses: allowPrivateCallbacks),
                 admin: .init(token: .environment("ADMIN_TOKEN"))
             )
             let store = try SQLiteJobStore(path: configuration.database.path)
+            let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
+            if login {
+                // What `hirebind feishu login` does: the authorize page redirects to the listener with a code.
+                let flow = FeishuLogin(settings: configuration.feishu, app: secrets.feishuApp!, store: store, httpClient: .shared, logger: logger)
+                _ = try await flow.completeThroughRedirect()
+            }
             let services = HireBindApplication.build(
                 configuration: configuration,
-                secrets: try ServiceSecrets.resolve(configuration, environment: environment),
+                secrets: secrets,
                 namer: try configuration.naming.makeNamer(), store: store, httpClient: .shared, logger: logger, onServerRunning: servicePort.announce
             )
             try await withRunningServices(services, logger: logger) { group in
                 let stack = Stack(
                     group: group,
                     sandbox: sandbox, receiver: receiver, store: store, serviceURL: "http://127.0.0.1:\(await servicePort.port()!)",
-                    webhookSecret: webhookSecret, callbackSecret: callbackSecret
+                    sandboxURL: "http://127.0.0.1:\(feishuPort)", webhookSecret: webhookSecret, callbackSecret: callbackSecret,
+                    configuration: configuration, secrets: secrets
                 )
                 try await body(stack)
             }
@@ -139,6 +166,17 @@ struct Stack {
         try await postWebhook(Array(try JSONSerialization.data(withJSONObject: event)))
     }
 
+    /// Calls one of the sandbox's own control endpoints (`/sandbox/…`) or a Feishu endpoint on it.
+    func sandboxCall(_ path: String, method: HTTPMethod = .POST, json: Any? = nil) async throws -> Answer {
+        var request = HTTPClientRequest(url: sandboxURL + path)
+        request.method = method
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
+        }
+        return try await send(request)
+    }
+
     func admin(_ path: String, token: String? = Stack.adminToken) async throws -> Answer {
         var request = HTTPClientRequest(url: serviceURL + path)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
@@ -180,4 +218,20 @@ struct Stack {
 
 enum StackError: Error {
     case timeout(String)
+}
+
+extension FeishuLogin {
+    /// The whole login as a browser would go through it: open the authorize URL, follow the redirect to the
+    /// listener, exchange the code, store the pair.
+    func completeThroughRedirect() async throws -> StoredUserToken {
+        let state = FeishuLogin.newState()
+        let url = authorizeURL(state: state)
+        let listening = PortAnnouncement()
+        async let code = receiveCode(state: state, timeout: .seconds(10)) { listening.announce(1) }
+        _ = await listening.port()
+        // The "browser": follows the authorize page's redirect to the listener.
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        _ = try await response.body.collect(upTo: 1 << 16)
+        return try await complete(code: try await code)
+    }
 }

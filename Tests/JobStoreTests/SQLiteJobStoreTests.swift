@@ -119,7 +119,7 @@ import Testing
         // The crashed worker's late answer is refused.
         let attempt = JobAttempt(number: 1, startedAt: start, finishedAt: start, outcome: .succeeded)
         await #expect(throws: LeaseLostError.self) {
-            try await store.finishJob(lease, outcome: .bound(bindingID: "x", syncStatus: "doing"), attempt: attempt, callback: nil, now: start)
+            try await store.finishJob(lease, outcome: .bound(bindingID: "x", syncStatus: "doing", followSync: nil), attempt: attempt, callback: nil, now: start)
         }
     }
 
@@ -129,7 +129,7 @@ import Testing
         let lease = try #require(try await store.leaseJob(for: 30, now: now))
         let result = BindResult(eventID: "e1", employeeID: "E-e1", jobID: lease.job.id, status: .bound, exchangeAccount: lease.job.exchangeAccount, exchangeBindingID: "b1")
         try await store.finishJob(
-            lease, outcome: .bound(bindingID: "b1", syncStatus: "doing"),
+            lease, outcome: .bound(bindingID: "b1", syncStatus: "doing", followSync: nil),
             attempt: JobAttempt(number: 1, startedAt: now, finishedAt: now, outcome: .succeeded, logID: "log-1"),
             callback: result, now: now
         )

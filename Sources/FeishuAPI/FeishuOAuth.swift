@@ -1,0 +1,160 @@
+import AsyncHTTPClient
+import Foundation
+import HireBindCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The OAuth 2 authorization-code flow of the open platform: the authorize URL a tenant super admin opens,
+/// the code exchange, and the refresh of the single-use, rotating refresh token
+/// (`POST /open-apis/authen/v2/oauth/token`).
+public struct FeishuOAuth: Sendable {
+    public static let tokenPath = "/open-apis/authen/v2/oauth/token"
+    public static let authorizePath = "/open-apis/authen/v1/authorize"
+
+    let httpClient: HTTPClient
+    let baseURL: String
+    let accountsURL: String
+    let appID: Secret
+    let appSecret: Secret
+    let timeout: TimeAmount
+    let logger: Logger
+
+    public init(httpClient: HTTPClient, baseURL: String, accountsURL: String, appID: Secret, appSecret: Secret, timeoutSeconds: Double, logger: Logger) {
+        self.httpClient = httpClient
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.accountsURL = accountsURL.hasSuffix("/") ? String(accountsURL.dropLast()) : accountsURL
+        self.appID = appID
+        self.appSecret = appSecret
+        self.timeout = .milliseconds(Int64(timeoutSeconds * 1000))
+        self.logger = logger
+    }
+
+    /// The page the admin opens to sign in and consent; Feishu then redirects to `redirectURI` with `code` and `state`.
+    public func authorizeURL(redirectURI: String, scopes: [String], state: String) -> String {
+        let query = [
+            ("client_id", appID.value), ("response_type", "code"), ("redirect_uri", redirectURI),
+            ("scope", scopes.joined(separator: " ")), ("state", state),
+        ]
+        return accountsURL + Self.authorizePath + "?" + query.map { "\($0.0)=\(FeishuClient.percentEncodePathSegment($0.1))" }.joined(separator: "&")
+    }
+
+    /// Exchanges the code the redirect carried for a token pair.
+    public func exchange(code: String, redirectURI: String, now: Date = Date()) async throws(OAuthError) -> UserTokenPair {
+        try await tokenRequest([
+            "grant_type": "authorization_code", "client_id": appID.value, "client_secret": appSecret.value,
+            "code": code, "redirect_uri": redirectURI,
+        ], now: now)
+    }
+
+    /// Uses the refresh token (once: it is single-use) for a new pair. Store the new pair before using it.
+    public func refresh(_ refreshToken: Secret, now: Date = Date()) async throws(OAuthError) -> UserTokenPair {
+        try await tokenRequest([
+            "grant_type": "refresh_token", "client_id": appID.value, "client_secret": appSecret.value,
+            "refresh_token": refreshToken.value,
+        ], now: now)
+    }
+
+    func tokenRequest(_ fields: [String: String], now: Date) async throws(OAuthError) -> UserTokenPair {
+        var request = HTTPClientRequest(url: baseURL + Self.tokenPath)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        let answer: TokenAnswer
+        let status: Int
+        do {
+            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(fields)))
+            let response = try await httpClient.execute(request, timeout: timeout, logger: logger)
+            status = Int(response.status.code)
+            let bytes = try await response.body.collect(upTo: 1 << 20)
+            guard let decoded = try? JSONDecoder().decode(TokenAnswer.self, from: Data(bytes.readableBytesView)) else {
+                throw OAuthError(code: nil, httpStatus: status, description: "the token endpoint answered HTTP \(status) without its JSON body")
+            }
+            answer = decoded
+        } catch let error as OAuthError {
+            throw error
+        } catch {
+            throw OAuthError(code: nil, httpStatus: nil, description: "cannot reach the token endpoint: \(error)")
+        }
+        guard answer.code == 0, let access = answer.accessToken, let expiresIn = answer.expiresIn else {
+            throw OAuthError(
+                code: answer.code == 0 ? nil : answer.code, httpStatus: status,
+                description: answer.errorDescription ?? answer.error ?? answer.msg ?? "the token endpoint answered without a token"
+            )
+        }
+        return UserTokenPair(
+            accessToken: Secret(access), accessExpiresAt: now.addingTimeInterval(expiresIn),
+            refreshToken: answer.refreshToken.map(Secret.init),
+            refreshExpiresAt: answer.refreshToken == nil ? nil : now.addingTimeInterval(answer.refreshTokenExpiresIn ?? 0),
+            scope: answer.scope
+        )
+    }
+
+    /// The token endpoint's fields, at the top level of its JSON.
+    struct TokenAnswer: Decodable {
+        var code: Int
+        var msg: String?
+        var error: String?
+        var errorDescription: String?
+        var accessToken: String?
+        var expiresIn: Double?
+        var refreshToken: String?
+        var refreshTokenExpiresIn: Double?
+        var scope: String?
+
+        enum CodingKeys: String, CodingKey {
+            case code, msg, error, scope
+            case errorDescription = "error_description"
+            case accessToken = "access_token"
+            case expiresIn = "expires_in"
+            case refreshToken = "refresh_token"
+            case refreshTokenExpiresIn = "refresh_token_expires_in"
+        }
+    }
+}
+
+/// The token endpoint refused or could not be reached. Never carries a token or the app secret.
+public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The platform's code (20026 …), when it answered with one.
+    public var code: Int?
+    public var httpStatus: Int?
+    public var description: String
+
+    public init(code: Int?, httpStatus: Int?, description: String) {
+        self.code = code
+        self.httpStatus = httpStatus
+        self.description = description
+    }
+
+    /// Codes after which the refresh token can never be used again: a person must log in again.
+    public static let deadRefreshTokenCodes: [Int: String] = [
+        20026: "the refresh token is invalid",
+        20037: "the refresh token expired",
+        20064: "the refresh token was revoked",
+        20073: "the refresh token was already used (single-use; another client refreshed with it)",
+        20074: "refreshing is disabled in the app's security settings",
+    ]
+
+    /// True when trying again later can help (the platform's 20050 / 20072, a 5xx, no answer).
+    public var isTransient: Bool {
+        guard let code else { return httpStatus.map { $0 >= 500 || $0 == 429 } ?? true }
+        return code == 20050 || code == 20072 || (httpStatus ?? 0) >= 500
+    }
+
+    /// The failure as jobs, logs and `/readyz` show it.
+    public var failure: JobFailure {
+        let code = self.code.map { "oauth_\($0)" } ?? "oauth"
+        if let known = self.code.flatMap({ Self.deadRefreshTokenCodes[$0] }) {
+            return JobFailure(
+                code: code, message: known,
+                hint: "Run `hirebind feishu login --config <file>` as a tenant super admin to store a new token pair; jobs wait until then."
+            )
+        }
+        if isTransient {
+            return JobFailure(code: code, message: "the token endpoint failed: \(description)", hint: "hirebind retries the refresh.")
+        }
+        return JobFailure(
+            code: code, message: "the token endpoint refused: \(description)",
+            hint: "Check feishu.app_id and feishu.app_secret, then run `hirebind feishu login`; jobs wait until then."
+        )
+    }
+}

@@ -1,0 +1,111 @@
+import AsyncHTTPClient
+import Foundation
+import HireBindCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The app's `tenant_access_token` (`POST /open-apis/auth/v3/tenant_access_token/internal`), cached and
+/// renewed when less than `renewWithin` is left; one renewal at a time.
+public actor TenantAccessTokens {
+    public static let path = "/open-apis/auth/v3/tenant_access_token/internal"
+
+    let httpClient: HTTPClient
+    let baseURL: String
+    let appID: Secret
+    let appSecret: Secret
+    let timeout: TimeAmount
+    let renewWithin: TimeInterval
+    let logger: Logger
+    private var cached: (token: Secret, expiresAt: Date)?
+    private var renewal: Task<Secret, any Error>?
+
+    public init(
+        httpClient: HTTPClient, baseURL: String, appID: Secret, appSecret: Secret, timeoutSeconds: Double,
+        renewWithin: TimeInterval = 1800, logger: Logger
+    ) {
+        self.httpClient = httpClient
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.appID = appID
+        self.appSecret = appSecret
+        self.timeout = .milliseconds(Int64(timeoutSeconds * 1000))
+        self.renewWithin = renewWithin
+        self.logger = logger
+    }
+
+    /// A token with more than `renewWithin` left, fetched when needed.
+    public func token(now: Date = Date()) async throws(FeishuCallError) -> Secret {
+        if let cached, cached.expiresAt.timeIntervalSince(now) > renewWithin { return cached.token }
+        return try await renew()
+    }
+
+    /// Drops `token` after Feishu refused it, and fetches another.
+    public func refused(_ token: Secret) async throws(FeishuCallError) -> Secret {
+        if cached?.token == token { cached = nil }
+        return try await self.token()
+    }
+
+    func renew() async throws(FeishuCallError) -> Secret {
+        let task = renewal ?? Task { try await self.fetch() }
+        renewal = task
+        defer { renewal = nil }
+        do {
+            return try await task.value
+        } catch let error as FeishuCallError {
+            throw error
+        } catch {
+            throw .transport("\(error)")
+        }
+    }
+
+    func fetch() async throws(FeishuCallError) -> Secret {
+        var request = HTTPClientRequest(url: baseURL + Self.path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        let now = Date()
+        let answer: Answer
+        let status: Int
+        do {
+            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(["app_id": appID.value, "app_secret": appSecret.value])))
+            let response = try await httpClient.execute(request, timeout: timeout, logger: logger)
+            status = Int(response.status.code)
+            let bytes = try await response.body.collect(upTo: 1 << 20)
+            guard let decoded = try? JSONDecoder().decode(Answer.self, from: Data(bytes.readableBytesView)) else {
+                throw FeishuCallError.unexpectedResponse(httpStatus: status, logID: response.headers.first(name: FeishuClient.logIDHeader))
+            }
+            answer = decoded
+        } catch let error as FeishuCallError {
+            throw error
+        } catch {
+            throw .transport("cannot fetch a tenant_access_token: \(error)")
+        }
+        guard answer.code == 0, let token = answer.tenantAccessToken, let expire = answer.expire else {
+            if status >= 500 {
+                throw .api(code: answer.code, message: answer.msg ?? "", httpStatus: status, logID: nil)
+            }
+            throw .credentials(
+                JobFailure(
+                    code: "tenant_token_\(answer.code)", message: "Feishu refused the app credentials: \(answer.msg ?? "no message")",
+                    hint: "Check feishu.app_id and feishu.app_secret (and that the app is enabled in the tenant); jobs wait until then."
+                ),
+                operatorNeeded: true
+            )
+        }
+        let secret = Secret(token)
+        cached = (secret, now.addingTimeInterval(expire))
+        logger.debug("tenant_access_token renewed", metadata: ["expires_in_seconds": "\(Int(expire))"])
+        return secret
+    }
+
+    struct Answer: Decodable {
+        var code: Int
+        var msg: String?
+        var tenantAccessToken: String?
+        var expire: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case code, msg, expire
+            case tenantAccessToken = "tenant_access_token"
+        }
+    }
+}

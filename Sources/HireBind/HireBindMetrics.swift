@@ -1,0 +1,51 @@
+import Foundation
+import Prometheus
+
+/// The service's metrics, in a registry of its own (no process-wide bootstrap), served at `GET /metrics`.
+public final class HireBindMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        // Unknown until the first token is read or refreshed.
+        registry.makeGauge(name: "hirebind_feishu_user_token_usable", help: Self.usableHelp).set(to: 1)
+    }
+
+    static let usableHelp = "1 while the stored Feishu user token can be used or refreshed; 0 means run `hirebind feishu login`."
+
+    /// 0 says an operator must log in again (`hirebind feishu login`).
+    func userTokenUsable(_ usable: Bool, expiresAt: Date?) {
+        registry.makeGauge(name: "hirebind_feishu_user_token_usable", help: Self.usableHelp).set(to: usable ? 1 : 0)
+        if let expiresAt {
+            registry.makeGauge(name: "hirebind_feishu_user_token_expires_at_seconds", help: "When the current user_access_token expires (Unix time).")
+                .set(to: expiresAt.timeIntervalSince1970)
+        }
+    }
+
+    func tokenRefreshes(outcome: String) {
+        registry.makeCounter(name: "hirebind_feishu_token_refreshes_total", labels: [("outcome", outcome)], help: "User token refreshes by outcome (ok, error, dead).")
+            .increment()
+    }
+
+    /// `outcome`: succeeded, failed, dead, retry, rate_limited, waiting.
+    func jobSettled(kind: String, outcome: String) {
+        registry.makeCounter(name: "hirebind_jobs_settled_total", labels: [("kind", kind), ("outcome", outcome)], help: "Job attempts by kind and outcome.")
+            .increment()
+    }
+
+    /// Whether jobs are waiting for an operator to fix Feishu credentials.
+    func waitingForOperator(_ waiting: Bool) {
+        registry.makeGauge(name: "hirebind_feishu_waiting_for_operator", help: "1 while jobs wait for an operator to fix Feishu credentials or scopes.")
+            .set(to: waiting ? 1 : 0)
+    }
+
+    func callbackDelivered(_ outcome: String) {
+        registry.makeCounter(name: "hirebind_callbacks_total", labels: [("outcome", outcome)], help: "HR callback deliveries by outcome.")
+            .increment()
+    }
+
+    /// The text exposition of every metric.
+    public func exposition() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+}
