@@ -123,8 +123,9 @@ public struct FeishuClient: Sendable {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
 
+        let ticket: SlidingWindowRateLimiter.Ticket
         do {
-            try await rateLimiter.acquire()
+            ticket = try await rateLimiter.acquire()
         } catch {
             throw .transport("cancelled while waiting for the rate limiter")
         }
@@ -134,9 +135,12 @@ public struct FeishuClient: Sendable {
         do {
             response = try await httpClient.execute(request, timeout: timeout, logger: logger)
             bytes = try await response.body.collect(upTo: Self.maximumResponseBytes)
+            await rateLimiter.finish(ticket)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            await rateLimiter.finish(ticket)
             throw .timeout(logID: nil)
         } catch {
+            await rateLimiter.finish(ticket)
             throw .transport(String(describing: error))
         }
         let logID = response.headers.first(name: Self.logIDHeader)

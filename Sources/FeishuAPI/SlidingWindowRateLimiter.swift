@@ -1,5 +1,9 @@
-/// Spaces calls so that no window of `window` length ever holds more than `limit` of them,
-/// however the server aligns its windows: the n-th call goes no earlier than the (n-limit)-th plus `window`.
+/// Spaces calls so that no window of `window` length on the server ever holds more than `limit` of them,
+/// however the server aligns its windows and however late a call arrives there.
+///
+/// The server counts a call at some moment between its start and its answer. So the n-th call starts no
+/// earlier than `window` after the (n-limit)-th call *answered*: whatever the network delays, their arrivals
+/// are at least `window` apart. A call whose (n-limit)-th predecessor is still in flight waits for it.
 /// Several limits apply together (Feishu: 50 per second and 1000 per minute).
 public actor SlidingWindowRateLimiter {
     public struct Limit: Sendable, Hashable {
@@ -12,17 +16,29 @@ public actor SlidingWindowRateLimiter {
         }
     }
 
-    /// Feishu's exchange binding limits, with a margin for the time between a call's booked start and its
-    /// arrival, which varies with load: 0.1 s a second, 1 s a minute (98.4 % of 1000/min sustained).
+    /// A booked call; hand it back to ``finish(_:)`` when its answer (or failure) is in.
+    public struct Ticket: Sendable, Hashable {
+        let sequence: Int
+    }
+
+    /// Feishu's exchange binding limits, 50/s and 1000/min, with a little margin for the two clocks.
     public static let feishuExchangeBindings = [
-        Limit(50, per: .milliseconds(1100)),
-        Limit(1000, per: .milliseconds(61_000)),
+        Limit(50, per: .milliseconds(1020)),
+        Limit(1000, per: .milliseconds(60_300)),
     ]
+
+    enum Booking: Equatable {
+        case booked(Ticket, ContinuousClock.Instant)
+        /// The call `limit` places back has not answered yet.
+        case waitForEarlierCall
+    }
 
     private let limits: [Limit]
     private let clock = ContinuousClock()
-    /// Granted start times, oldest first; never more than the largest limit.
-    private var granted: [ContinuousClock.Instant] = []
+    /// The latest calls, oldest first; never more than the largest limit.
+    private var calls: [(sequence: Int, start: ContinuousClock.Instant, end: ContinuousClock.Instant?)] = []
+    private var nextSequence = 0
+    private var waiters: [CheckedContinuation<Void, Never>] = []
 
     public init(limits: [Limit]) {
         precondition(limits.allSatisfy { $0.limit > 0 }, "a rate limit must allow at least one call")
@@ -30,20 +46,49 @@ public actor SlidingWindowRateLimiter {
     }
 
     /// Waits until a call may start, and counts it.
-    public func acquire() async throws {
-        let slot = reserve()
-        try await clock.sleep(until: slot)
+    public func acquire() async throws -> Ticket {
+        while true {
+            switch book(now: clock.now) {
+            case .booked(let ticket, let slot):
+                do {
+                    try await clock.sleep(until: slot)
+                } catch {
+                    finish(ticket)
+                    throw error
+                }
+                return ticket
+            case .waitForEarlierCall:
+                await withCheckedContinuation { waiters.append($0) }
+            }
+        }
     }
 
-    /// Books the earliest start time that keeps every window within its limit.
-    func reserve() -> ContinuousClock.Instant {
-        var slot = max(clock.now, granted.last ?? clock.now)
-        for limit in limits where granted.count >= limit.limit {
-            slot = max(slot, granted[granted.count - limit.limit] + limit.window)
+    /// The call answered, failed or was given up on.
+    public func finish(_ ticket: Ticket) {
+        finish(ticket, at: clock.now)
+    }
+
+    func finish(_ ticket: Ticket, at instant: ContinuousClock.Instant) {
+        if let index = calls.firstIndex(where: { $0.sequence == ticket.sequence }) {
+            calls[index].end = max(instant, calls[index].start)
         }
-        granted.append(slot)
+        let waiting = waiters
+        waiters.removeAll()
+        for waiter in waiting { waiter.resume() }
+    }
+
+    /// Books the earliest start that keeps every window within its limit, or says to wait for an earlier call.
+    func book(now: ContinuousClock.Instant) -> Booking {
+        var slot = max(now, calls.last?.start ?? now)
+        for limit in limits where calls.count >= limit.limit {
+            guard let end = calls[calls.count - limit.limit].end else { return .waitForEarlierCall }
+            slot = max(slot, end + limit.window)
+        }
+        let ticket = Ticket(sequence: nextSequence)
+        nextSequence += 1
+        calls.append((ticket.sequence, slot, nil))
         let keep = limits.map(\.limit).max() ?? 0
-        if granted.count > keep { granted.removeFirst(granted.count - keep) }
-        return slot
+        if calls.count > keep { calls.removeFirst(calls.count - keep) }
+        return .booked(ticket, slot)
     }
 }

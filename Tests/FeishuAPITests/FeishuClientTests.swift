@@ -138,21 +138,48 @@ import Testing
 }
 
 @Suite struct SlidingWindowRateLimiterTests {
-    /// However the server aligns its windows, no window holds more than the limit: checked on the booked
-    /// slots of a burst of 2500 calls (no sleeping involved).
-    @Test func noWindowExceedsItsLimit() async {
+    /// However the server aligns its windows and however long each call takes to arrive, no window holds more
+    /// than the limit: the n-th call starts a window after the (n-limit)-th answered. Checked on the booked
+    /// slots of a burst of 2500 calls that each take 30 ms (no sleeping involved).
+    @Test func noWindowExceedsItsLimitWhateverTheLatency() async {
         let limiter = SlidingWindowRateLimiter(limits: [.init(50, per: .seconds(1)), .init(1000, per: .seconds(60))])
+        let start = ContinuousClock.now
         var slots: [ContinuousClock.Instant] = []
-        for _ in 0..<2500 { slots.append(await limiter.reserve()) }
+        var ends: [ContinuousClock.Instant] = []
+        for _ in 0..<2500 {
+            guard case .booked(let ticket, let slot) = await limiter.book(now: start) else {
+                Issue.record("every earlier call had answered: no wait expected")
+                return
+            }
+            slots.append(slot)
+            ends.append(slot + .milliseconds(30))
+            await limiter.finish(ticket, at: slot + .milliseconds(30))
+        }
         #expect(zip(slots, slots.dropFirst()).allSatisfy { $0 <= $1 })
         for index in 50..<slots.count {
-            #expect(slots[index] - slots[index - 50] >= .seconds(1))
+            #expect(slots[index] - ends[index - 50] >= .seconds(1))
         }
         for index in 1000..<slots.count {
-            #expect(slots[index] - slots[index - 1000] >= .seconds(60))
+            #expect(slots[index] - ends[index - 1000] >= .seconds(60))
         }
         // And it is not slower than it must be: the first 50 go at once, the 1001st waits for the minute.
         #expect(slots[49] - slots[0] < .milliseconds(50))
-        #expect(slots[1000] - slots[0] < .milliseconds(60_100))
+        #expect(slots[1000] - slots[0] < .milliseconds(61_200))
+    }
+
+    @Test func callWaitsForTheEarlierCallToAnswer() async {
+        let limiter = SlidingWindowRateLimiter(limits: [.init(2, per: .seconds(1))])
+        let now = ContinuousClock.now
+        guard case .booked(let first, _) = await limiter.book(now: now), case .booked = await limiter.book(now: now) else {
+            Issue.record("the first two calls go at once")
+            return
+        }
+        #expect(await limiter.book(now: now) == .waitForEarlierCall)
+        await limiter.finish(first, at: now + .milliseconds(200))
+        guard case .booked(_, let third) = await limiter.book(now: now) else {
+            Issue.record("the third call is booked once the first answered")
+            return
+        }
+        #expect(third == now + .milliseconds(1200))
     }
 }

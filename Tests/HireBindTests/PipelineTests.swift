@@ -46,7 +46,7 @@ import WebhookSignature
             let result = try JSONDecoder().decode(BindResult.self, from: Data(delivery.body))
             #expect(result == BindResult(
                 eventID: "evt-1", employeeID: "E-evt-1", jobID: jobID, status: .bound, exchangeAccount: "wei.zhang@example.com",
-                exchangeBindingID: expectedID, syncStatus: "doing"
+                exchangeBindingID: expectedID, syncStatus: "doing", feishuUserID: "ou_zhangwei"
             ))
             #expect(try await stack.callbackStatus(jobID, reaching: "delivered") == "delivered")
         }
