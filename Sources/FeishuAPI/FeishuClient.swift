@@ -15,26 +15,31 @@ public struct FeishuClient: Sendable {
     let httpClient: HTTPClient
     let baseURL: String
     let timeout: TimeAmount
-    /// Shared by create, get and delete: each method's own limit is 50/s and 1000/min, so sharing one budget
-    /// can never exceed any of them.
-    let rateLimiter: SlidingWindowRateLimiter
-    /// `batch_get_id` has its own limits (also 50/s and 1000/min).
-    let contactRateLimiter: SlidingWindowRateLimiter
+    /// One limiter per method: the platform limits each API on its own (create, get and delete each 50/s and
+    /// 1000/min; `batch_get_id` the same), so sync follow-ups never slow a backfill's creates down.
+    let rateLimiters: RateLimiters
     let logger: Logger
 
-    public init(
-        httpClient: HTTPClient,
-        baseURL: String,
-        timeoutSeconds: Double,
-        rateLimiter: SlidingWindowRateLimiter = SlidingWindowRateLimiter(limits: SlidingWindowRateLimiter.feishuExchangeBindings),
-        contactRateLimiter: SlidingWindowRateLimiter = SlidingWindowRateLimiter(limits: SlidingWindowRateLimiter.feishuExchangeBindings),
-        logger: Logger
-    ) {
+    /// The limiters of the methods the client calls.
+    public struct RateLimiters: Sendable {
+        public var create: SlidingWindowRateLimiter
+        public var get: SlidingWindowRateLimiter
+        public var delete: SlidingWindowRateLimiter
+        public var batchGetID: SlidingWindowRateLimiter
+
+        public init(limits: [SlidingWindowRateLimiter.Limit] = SlidingWindowRateLimiter.feishuExchangeBindings) {
+            create = SlidingWindowRateLimiter(limits: limits)
+            get = SlidingWindowRateLimiter(limits: limits)
+            delete = SlidingWindowRateLimiter(limits: limits)
+            batchGetID = SlidingWindowRateLimiter(limits: limits)
+        }
+    }
+
+    public init(httpClient: HTTPClient, baseURL: String, timeoutSeconds: Double, rateLimiters: RateLimiters = RateLimiters(), logger: Logger) {
         self.httpClient = httpClient
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.timeout = .milliseconds(Int64(timeoutSeconds * 1000))
-        self.rateLimiter = rateLimiter
-        self.contactRateLimiter = contactRateLimiter
+        self.rateLimiters = rateLimiters
         self.logger = logger
     }
 
@@ -55,7 +60,8 @@ public struct FeishuClient: Sendable {
             path: "/open-apis/calendar/v4/exchange_bindings",
             query: [("user_id_type", userIDType)],
             body: encoded,
-            accessToken: accessToken
+            accessToken: accessToken,
+            rateLimiter: rateLimiters.create
         )
     }
 
@@ -66,7 +72,8 @@ public struct FeishuClient: Sendable {
             path: "/open-apis/calendar/v4/exchange_bindings/" + Self.percentEncodePathSegment(id),
             query: [("user_id_type", userIDType)],
             body: nil,
-            accessToken: accessToken
+            accessToken: accessToken,
+            rateLimiter: rateLimiters.get
         )
     }
 
@@ -77,7 +84,8 @@ public struct FeishuClient: Sendable {
             path: "/open-apis/calendar/v4/exchange_bindings/" + Self.percentEncodePathSegment(id),
             query: [],
             body: nil,
-            accessToken: accessToken
+            accessToken: accessToken,
+            rateLimiter: rateLimiters.delete
         )
     }
 
@@ -98,7 +106,7 @@ public struct FeishuClient: Sendable {
             query: [("user_id_type", userIDType)],
             body: encoded,
             accessToken: tenantAccessToken,
-            rateLimiter: contactRateLimiter
+            rateLimiter: rateLimiters.batchGetID
         )
     }
 
@@ -108,9 +116,8 @@ public struct FeishuClient: Sendable {
         query: [(String, String)],
         body: Data?,
         accessToken: Secret,
-        rateLimiter: SlidingWindowRateLimiter? = nil
+        rateLimiter: SlidingWindowRateLimiter
     ) async throws(FeishuCallError) -> FeishuAnswer<Payload> {
-        let rateLimiter = rateLimiter ?? self.rateLimiter
         var url = baseURL + path
         if !query.isEmpty {
             url += "?" + query.map { "\(Self.percentEncodePathSegment($0.0))=\(Self.percentEncodePathSegment($0.1))" }.joined(separator: "&")

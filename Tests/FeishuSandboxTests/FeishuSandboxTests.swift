@@ -154,4 +154,75 @@ import Testing
             #expect(await sandbox.state.receivedRequests().count == 3)
         }
     }
+
+    @Test func refreshTokensAreSingleUseAndRotate() async throws {
+        try await withSandbox { sandbox, base in
+            let app = ["client_id": "cli_sandbox_app", "client_secret": "sandbox-app-secret"]
+            // The authorize page consents at once and redirects with a code.
+            var authorize = HTTPClientRequest(url: base + "/open-apis/authen/v1/authorize?client_id=cli_sandbox_app&response_type=code&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcb&scope=offline_access&state=s1")
+            authorize.method = .GET
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+            let redirect = try await client.execute(authorize, timeout: .seconds(5))
+            try await client.shutdown()
+            #expect(redirect.status == .found)
+            let location = try #require(redirect.headers.first(name: "Location").flatMap(URLComponents.init(string:)))
+            #expect(location.queryItems?.first { $0.name == "state" }?.value == "s1")
+            let code = try #require(location.queryItems?.first { $0.name == "code" }?.value)
+
+            let tokenURL = base + "/open-apis/authen/v2/oauth/token"
+            let first = try await send(.POST, tokenURL, token: nil, body: app.merging(["grant_type": "authorization_code", "code": code, "redirect_uri": "http://127.0.0.1:1/cb"]) { $1 })
+            #expect(first.code == 0)
+            let refresh = try #require(first.json["refresh_token"] as? String)
+            #expect(first.json["expires_in"] as? Int == 7200)
+            #expect(first.json["refresh_token_expires_in"] as? Int == 604_800)
+            let reused = try await send(.POST, tokenURL, token: nil, body: app.merging(["grant_type": "authorization_code", "code": code, "redirect_uri": "http://127.0.0.1:1/cb"]) { $1 })
+            #expect(reused.code != 0)
+
+            let second = try await send(.POST, tokenURL, token: nil, body: app.merging(["grant_type": "refresh_token", "refresh_token": refresh]) { $1 })
+            #expect(second.code == 0)
+            #expect(second.json["refresh_token"] as? String != refresh)
+            let again = try await send(.POST, tokenURL, token: nil, body: app.merging(["grant_type": "refresh_token", "refresh_token": refresh]) { $1 })
+            #expect(again.code == 20073)
+            let unknown = try await send(.POST, tokenURL, token: nil, body: app.merging(["grant_type": "refresh_token", "refresh_token": "ur-nope"]) { $1 })
+            #expect(unknown.code == 20026)
+
+            // The new access token binds; once expired it answers 99991677.
+            let access = try #require(second.json["access_token"] as? String)
+            let created = try await send(.POST, base + FeishuSandbox.bindingsPath, token: access, body: Self.body)
+            #expect(created.code == 0)
+            await sandbox.state.expireUserAccessTokens()
+            let expired = try await send(.POST, base + FeishuSandbox.bindingsPath, token: access, body: Self.body)
+            #expect(expired.code == 99991677)
+            #expect(expired.status == 401)
+        }
+    }
+
+    @Test func faultsCanBeQueuedOverHTTP() async throws {
+        try await withSandbox { _, base in
+            let queued = try await send(.POST, base + "/sandbox/faults", token: nil, body: [
+                ["error": ["http_status": 403, "code": 195104]], ["error": ["http_status": 403, "code": 195105]], ["non_json": 502],
+            ])
+            #expect(queued.json["queued"] as? Int == 3)
+            let tenant = try await send(.POST, base + FeishuSandbox.bindingsPath, body: Self.body)
+            #expect(tenant.code == 195104)
+            #expect(tenant.json["msg"] as? String == "current tenant not match")
+            #expect(try await send(.POST, base + FeishuSandbox.bindingsPath, body: Self.body).code == 195105)
+            #expect(try await send(.POST, base + FeishuSandbox.bindingsPath, body: Self.body).status == 502)
+            let bad = try await send(.POST, base + "/sandbox/faults", token: nil, body: [["explode": true]])
+            #expect(bad.status == 400)
+        }
+    }
+
+    @Test func deleteIsAuthorisedAndValidated() async throws {
+        try await withSandbox { _, base in
+            let created = try await send(.POST, base + FeishuSandbox.bindingsPath, body: Self.body)
+            let id = try #require(created.data?["exchange_binding_id"] as? String)
+            let path = base + FeishuSandbox.bindingsPath + "/" + id.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            #expect(try await send(.DELETE, path, token: "u-member").code == 195101)
+            #expect(try await send(.DELETE, path, token: nil).code == 99991661)
+            #expect(try await send(.DELETE, base + FeishuSandbox.bindingsPath + "/not-base64").code == 195102)
+            #expect(try await send(.DELETE, path).code == 0)
+            #expect(try await send(.DELETE, path).code == 195103)
+        }
+    }
 }

@@ -35,6 +35,39 @@ import Testing
         #expect(configuration.database.path == "var/hirebind.sqlite")
     }
 
+    @Test func larkPlatformSetsBothURLs() throws {
+        let configuration = try HireBindConfiguration.parse(yaml: """
+            sources: {hr: {secrets: [{env: HR_SECRET}]}}
+            naming: {domain: example.com}
+            feishu:
+              platform: lark
+              admin_account: admin@example.com
+              app_id: {env: APP_ID}
+              app_secret: {file: /run/secrets/app_secret}
+            """)
+        #expect(configuration.feishu.baseURL == "https://open.larksuite.com")
+        #expect(configuration.feishu.accountsURL == "https://accounts.larksuite.com")
+        #expect(configuration.feishu.appSecret == .file("/run/secrets/app_secret"))
+        #expect(configuration.feishu.userAccessToken == nil)
+        #expect(configuration.feishu.oauth.requestedScopes.first == "offline_access")
+        #expect(configuration.feishu.sync.finalStatuses == ["done", "err"])
+    }
+
+    @Test func feishuNeedsALoginOrAToken() {
+        let error = try? #require(throws: ConfigurationError.self) {
+            try HireBindConfiguration.parse(yaml: """
+                sources: {hr: {secrets: [{env: HR_SECRET}]}}
+                naming: {domain: example.com}
+                feishu: {admin_account: admin@example.com}
+                """)
+        }
+        #expect(error?.message.contains("hirebind feishu login") == true)
+    }
+
+    @Test func offlineAccessIsAlwaysAskedFor() {
+        #expect(OAuthSettings(scopes: ["calendar:exchange.bindings:create"]).requestedScopes == ["offline_access", "calendar:exchange.bindings:create"])
+    }
+
     @Test func missingKeyIsNamed() {
         let error = try? #require(throws: ConfigurationError.self) {
             try HireBindConfiguration.parse(yaml: """
