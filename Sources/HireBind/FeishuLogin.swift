@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import DryRun
 import FeishuAPI
 import Foundation
 import HireBindCore
@@ -70,24 +71,23 @@ public struct FeishuLogin: Sendable {
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "hirebind-login"),
             onServerRunning: { _ in await onListening() }, logger: logger
         )
-        return try await withThrowingTaskGroup(of: String?.self) { group in
-            group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
-                return nil
+        // The listener runs until a code arrives or the time is up, then shuts down gracefully.
+        return try await withRunningServices([app], logger: logger) { _ in
+            try await withThrowingTaskGroup(of: String?.self) { group in
+                group.addTask {
+                    for await result in codes { return try result.get() }
+                    return nil
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    throw LoginError("no redirect arrived within \(timeout); run the login again, or pass the code with --code")
+                }
+                defer { group.cancelAll() }
+                while let next = try await group.next() {
+                    if let code = next { return code }
+                }
+                throw LoginError("the redirect listener stopped before a code arrived")
             }
-            group.addTask {
-                for await result in codes { return try result.get() }
-                return nil
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw LoginError("no redirect arrived within \(timeout); run the login again, or pass the code with --code")
-            }
-            defer { group.cancelAll() }
-            while let next = try await group.next() {
-                if let code = next { return code }
-            }
-            throw LoginError("the redirect listener stopped before a code arrived")
         }
     }
 

@@ -30,12 +30,19 @@ struct Demo: AsyncParsableCommand {
         let environment = [
             "HIREBIND_WEBHOOK_SECRET": webhookSecret.standardWebhooksText,
             "HIREBIND_CALLBACK_SECRET": callbackSecret.standardWebhooksText,
-            "HIREBIND_FEISHU_USER_ACCESS_TOKEN": "u-" + Hex.encode(Self.randomBytes(16)),
+            "HIREBIND_FEISHU_APP_ID": "cli_demo_" + Hex.encode(Self.randomBytes(4)),
+            "HIREBIND_FEISHU_APP_SECRET": Hex.encode(Self.randomBytes(16)),
             "HIREBIND_ADMIN_TOKEN": Hex.encode(Self.randomBytes(24)),
         ]
 
         let receiver = CallbackReceiver(secret: callbackSecret)
-        let sandbox = FeishuSandbox(configuration: SandboxConfiguration(superAdminTokens: [environment["HIREBIND_FEISHU_USER_ACCESS_TOKEN"]!]))
+        var sandboxConfiguration = SandboxConfiguration(superAdminTokens: [], syncSeconds: 1)
+        sandboxConfiguration.appID = environment["HIREBIND_FEISHU_APP_ID"]!
+        sandboxConfiguration.appSecret = environment["HIREBIND_FEISHU_APP_SECRET"]!
+        sandboxConfiguration.directory.append(SandboxUser(
+            openID: "ou_demo_zhangwei_2", userID: "zhang.wei.2", unionID: "on_demo_zhangwei_2", email: nil, mobile: "+8613800001002"
+        ))
+        let sandbox = FeishuSandbox(configuration: sandboxConfiguration)
         let receiverPort = PortAnnouncement(), sandboxPort = PortAnnouncement(), servicePort = PortAnnouncement()
         let helpers = ServiceGroup(configuration: .init(
             services: [
@@ -71,8 +78,10 @@ struct Demo: AsyncParsableCommand {
                 sources: ["hr": .init(secrets: [.environment("HIREBIND_WEBHOOK_SECRET")])],
                 naming: .init(domain: "example.com"),
                 feishu: .init(
-                    baseURL: "http://127.0.0.1:\(feishuPort)", adminAccount: "exchange-admin@example.com",
-                    userAccessToken: .environment("HIREBIND_FEISHU_USER_ACCESS_TOKEN")
+                    baseURL: "http://127.0.0.1:\(feishuPort)", accountsURL: "http://127.0.0.1:\(feishuPort)", adminAccount: "exchange-admin@example.com",
+                    appID: .environment("HIREBIND_FEISHU_APP_ID"), appSecret: .environment("HIREBIND_FEISHU_APP_SECRET"),
+                    oauth: .init(redirectURI: "http://127.0.0.1:\(Int.random(in: 20_000...29_999))/callback"),
+                    sync: .init(firstPollSeconds: 0.5, maxPollSeconds: 1)
                 ),
                 worker: .init(pollSeconds: 0.2),
                 callbacks: .init(defaultURL: "http://127.0.0.1:\(callbackPort)/hr/callback", secret: .environment("HIREBIND_CALLBACK_SECRET"), allowPrivateAddresses: true),
@@ -80,6 +89,19 @@ struct Demo: AsyncParsableCommand {
             )
             let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
             let store = try SQLiteJobStore(path: configuration.database.path)
+
+            print("0. A tenant super admin logs in once (`hirebind feishu login`: OAuth against the sandbox).")
+            let login = FeishuLogin(settings: configuration.feishu, app: secrets.feishuApp!, store: store, httpClient: httpClient, logger: logger)
+            let state = FeishuLogin.newState()
+            let authorize = login.authorizeURL(state: state)
+            print("   → authorize at \(authorize.prefix(while: { $0 != "?" }))?…scope=offline_access …")
+            let browser = PortAnnouncement()
+            async let code = login.receiveCode(state: state, timeout: .seconds(10)) { browser.announce(1) }
+            _ = await browser.port()
+            _ = try await httpClient.execute(HTTPClientRequest(url: authorize), timeout: .seconds(10)).body.collect(upTo: 1 << 16)
+            let stored = try await login.complete(code: try await code)
+            print("   → token pair stored (generation \(stored.generation)); the service refreshes it before it expires\n")
+
             let services = HireBindApplication.build(
                 configuration: configuration, secrets: secrets, namer: try configuration.naming.makeNamer(), store: store, httpClient: httpClient, logger: logger,
                 onServerRunning: servicePort.announce
@@ -156,18 +178,21 @@ struct DemoScript {
         guard job["status"] as? String == "succeeded" else {
             throw DemoFailure(description: "the job ended as \(job["status"] ?? "?"): \(job["last_error"] ?? "")")
         }
-        if let request = await sandbox.state.receivedRequests().first(where: { $0.method == "POST" }) {
+        if let request = await sandbox.state.receivedRequests().first(where: { $0.path == FeishuSandbox.bindingsPath }) {
             print("   → Feishu received \(request.method) \(request.path)?\(request.query)")
             print("     body \(String(decoding: request.body, as: UTF8.self))")
         }
         print("   → bound: exchange_binding_id \(job["exchange_binding_id"] ?? "?")")
 
-        print("3. hirebind posts the signed result to the HR callback.")
-        let deliveries = await receiver.inbox.waitFor(count: 1, seconds: 10)
-        guard let delivery = deliveries.first, delivery.signatureValid else {
-            throw DemoFailure(description: "no callback with a valid signature arrived within 10 s")
+        print("3. hirebind posts the signed result to the HR callback, then follows the calendar sync to its end.")
+        let deliveries = await receiver.inbox.waitFor(count: 2, seconds: 10)
+        guard deliveries.count == 2, deliveries.allSatisfy(\.signatureValid) else {
+            throw DemoFailure(description: "two callbacks with a valid signature did not arrive within 10 s")
         }
-        print("   → delivered, signature verified: \(String(decoding: delivery.body, as: UTF8.self))")
+        for delivery in deliveries {
+            let result = (try? JSONSerialization.jsonObject(with: Data(delivery.body))) as? [String: Any] ?? [:]
+            print("   → delivered, signature verified: status \(result["status"] ?? "?"), sync_status \(result["sync_status"] ?? "?"), final \((result["final"] as? Bool).map(String.init) ?? "?")")
+        }
 
         print("4. The HR system sends the same event again (senders retry).")
         let (repeatStatus, repeatReceipt) = try await post(first)
@@ -176,8 +201,9 @@ struct DemoScript {
         }
         print("   → \(repeatStatus) OK: the same job \(jobID), nothing new is queued")
 
-        print("5. A second 张伟 is hired (employee E1002).")
-        let second = event(id: "evt-1002", employee: "E1002", given: "伟", family: "张", userID: "ou_demo_zhangwei_2")
+        print("5. A second 张伟 is hired (employee E1002); HR sends a mobile number instead of a Feishu user id.")
+        var second = event(id: "evt-1002", employee: "E1002", given: "伟", family: "张", userID: "")
+        second["employee"] = ["employee_id": "E1002", "given_name": "伟", "family_name": "张", "mobile": "+8613800001002"]
         let (secondStatus, secondReceipt) = try await post(second)
         guard secondStatus == 202, let secondJob = secondReceipt["job_id"] as? String else {
             throw DemoFailure(description: "expected 202 Accepted, got \(secondStatus): \(secondReceipt)")
@@ -187,9 +213,25 @@ struct DemoScript {
         guard secondResult["status"] as? String == "succeeded" else {
             throw DemoFailure(description: "the second job ended as \(secondResult["status"] ?? "?")")
         }
-        _ = await receiver.inbox.waitFor(count: 2, seconds: 10)
+        print("   → bound to \(secondResult["feishu_user_id"] ?? "?"), looked up by mobile in Feishu's contacts")
+        _ = await receiver.inbox.waitFor(count: 4, seconds: 10)
 
-        print("6. Someone posts a webhook with a forged signature.")
+        print("6. E1001 leaves: the HR system posts employee.terminated.")
+        let leave: [String: Any] = [
+            "event_id": "evt-1003", "event_type": "employee.terminated", "occurred_at": "2026-11-26T18:00:00Z", "employee": ["employee_id": "E1001"],
+        ]
+        let (leaveStatus, leaveReceipt) = try await post(leave)
+        guard leaveStatus == 202, let leaveJob = leaveReceipt["job_id"] as? String else {
+            throw DemoFailure(description: "expected 202 Accepted, got \(leaveStatus): \(leaveReceipt)")
+        }
+        let unbind = try await waitForJob(leaveJob)
+        guard unbind["status"] as? String == "succeeded" else {
+            throw DemoFailure(description: "the unbind job ended as \(unbind["status"] ?? "?")")
+        }
+        print("   → binding of \(leaveReceipt["exchange_account"] ?? "?") deleted in Feishu; the address stays reserved, never handed out again")
+        _ = await receiver.inbox.waitFor(count: 5, seconds: 10)
+
+        print("7. Someone posts a webhook with a forged signature.")
         let forged = try await post(event(id: "evt-9999", employee: "E9999", given: "Mallory", family: "Forger", userID: "ou_x"),
                                     secret: SigningSecret(key: Array(repeating: 7, count: 32)))
         guard forged.0 == 401 else { throw DemoFailure(description: "expected 401, got \(forged.0)") }
@@ -197,7 +239,7 @@ struct DemoScript {
 
         let callbacks = await receiver.inbox.all()
         let bindings = await sandbox.state.allBindings()
-        print("\nDry run complete: \(bindings.count) bindings in Feishu, \(callbacks.filter(\.signatureValid).count) signed callbacks delivered, 1 forgery refused.")
+        print("\nDry run complete: \(bindings.count) binding left in Feishu (one bound, one removed), \(callbacks.filter(\.signatureValid).count) signed callbacks delivered, 1 forgery refused.")
     }
 
     func event(id: String, employee: String, given: String, family: String, userID: String) -> [String: Any] {

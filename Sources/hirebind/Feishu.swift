@@ -51,6 +51,7 @@ struct Feishu: AsyncParsableCommand {
 
                             Waiting for Feishu to redirect to \(configuration.feishu.oauth.redirectURI) …
                             """)
+                        fflush(nil)
                     }
                     stored = try await login.complete(code: received)
                 }
@@ -62,9 +63,9 @@ struct Feishu: AsyncParsableCommand {
             try await httpClient.shutdown()
         }
 
-        static func summary(_ stored: StoredUserToken) -> String {
+        static func summary(_ stored: StoredUserToken, heading: String = "Stored the Feishu token pair") -> String {
             let formatter = ISO8601DateFormatter()
-            var lines = ["Stored the Feishu token pair (generation \(stored.generation)) in the store."]
+            var lines = ["\(heading) (generation \(stored.generation)) in the store."]
             lines.append("  access token valid until  \(formatter.string(from: stored.pair.accessExpiresAt)) (refreshed before then)")
             if let refresh = stored.pair.refreshExpiresAt {
                 lines.append("  refresh token valid until \(formatter.string(from: refresh)) (rotated at each refresh)")
@@ -87,7 +88,7 @@ struct Feishu: AsyncParsableCommand {
                 print("No Feishu login is stored: run `hirebind feishu login --config \(config)`.")
                 throw ExitCode(1)
             }
-            print(Login.summary(stored).replacingOccurrences(of: "Stored the", with: "The stored"))
+            print(Login.summary(stored, heading: "A Feishu token pair is stored"))
             if let reason = stored.deadReason {
                 print("  DEAD: \(reason). Run `hirebind feishu login --config \(config)`.")
                 throw ExitCode(1)

@@ -1,6 +1,8 @@
 import DryRun
 import FeishuSandbox
 import Foundation
+import HireBindCore
+import JobStore
 import Logging
 import Synchronization
 import Testing
@@ -66,6 +68,39 @@ final class CapturingLogHandler: LogHandler, Sendable {
             for secret in secrets {
                 #expect(!logs.contains(secret), "a log line holds a secret")
                 for body in bodies { #expect(!body.contains(secret), "a response or callback holds a secret") }
+            }
+        }
+    }
+
+    @Test func tokensOfTheLoginNeverReachALogLineOrACallback() async throws {
+        let capture = CapturingLogHandler()
+        var logger = Logger(label: "hygiene") { _ in capture }
+        logger.logLevel = .trace
+        try await Stack.with(logger: logger, login: true, sandboxSettings: { $0.userAccessTokenSeconds = 1 }) { stack in
+            let first = try #require(try await stack.store.userToken())
+            // A refresh (the token lives a second), a lookup with the tenant token, an offboarding.
+            try await Task.sleep(for: .milliseconds(1100))
+            var event = Stack.event("evt-hygiene-login", extra: ["email": "na.li@example.com"])
+            var employee = event["employee"] as! [String: Any]
+            employee["feishu_user_id"] = nil
+            event["employee"] = employee
+            let answer = try await stack.postWebhook(event)
+            _ = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
+            let leave = try await stack.postWebhook(["event_id": "evt-hygiene-leave", "event_type": "employee.terminated", "occurred_at": "2026-11-25T18:00:00Z", "employee": ["employee_id": "E-evt-hygiene-login"]])
+            _ = try await stack.finishedJob(try #require(leave.json["job_id"] as? String))
+            let last = try #require(try await stack.store.userToken())
+            #expect(last.generation > first.generation)
+
+            let requests = await stack.sandbox.state.receivedRequests()
+            var secrets = [Stack.appSecret, first.pair.accessToken.value, first.pair.refreshToken!.value, last.pair.accessToken.value, last.pair.refreshToken!.value]
+            secrets += requests.compactMap { $0.header("authorization")?.replacingOccurrences(of: "Bearer ", with: "") }
+            let logs = capture.text
+            let callbacks = await stack.receiver.inbox.waitFor(count: 2, seconds: 10).map { String(decoding: $0.body, as: UTF8.self) }
+            let readiness = "\(try await stack.admin("/readyz", token: nil).json)"
+            #expect(capture.count > 20, "the test must have logged at trace level")
+            for secret in Set(secrets) {
+                #expect(!logs.contains(secret), "a log line holds a secret")
+                for body in callbacks + [readiness] { #expect(!body.contains(secret), "a callback or answer holds a secret") }
             }
         }
     }
