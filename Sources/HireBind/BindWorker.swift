@@ -148,7 +148,7 @@ public struct BindWorker: Service {
             }
             let request = ExchangeBindingRequest(adminAccount: job.adminAccount, exchangeAccount: job.exchangeAccount, userID: job.feishuUserID)
             let answer = try await tokens.calling { token throws(FeishuCallError) in
-                if let existing = await reconciled(job, token: token, logger: logger) { return existing }
+                if let existing = try await reconciled(job, token: token, logger: logger) { return existing }
                 return try await feishu.createExchangeBinding(request, userIDType: job.userIDType, accessToken: token)
             }
             return .bound(job, answer.value, logID: answer.logID)
@@ -191,14 +191,21 @@ public struct BindWorker: Service {
     }
 
     /// After an attempt whose outcome is unknown (a timeout, a dropped connection, a worker that died mid-call),
-    /// the binding may exist already: look it up by its derived id before creating it again.
-    func reconciled(_ job: BindJob, token: Secret, logger: Logger) async -> FeishuAnswer<ExchangeBinding>? {
+    /// the binding may exist already: look it up by its derived id before creating it again. Only Feishu's
+    /// "not found" (195103) lets the create go ahead; a lookup that fails otherwise is retried like any call.
+    func reconciled(_ job: BindJob, token: Secret, logger: Logger) async throws(FeishuCallError) -> FeishuAnswer<ExchangeBinding>? {
         let earlierOutcomeUnknown = job.lastError.map { ["timeout", "transport"].contains($0.code) } ?? (job.attempts > 1)
         guard job.attempts > 1, earlierOutcomeUnknown else { return nil }
         let id = ExchangeBinding.derivedID(adminAccount: job.adminAccount, exchangeAccount: job.exchangeAccount)
-        guard let found = try? await feishu.exchangeBinding(id: id, userIDType: job.userIDType, accessToken: token),
-              found.value.userID == nil || found.value.userID == job.feishuUserID
-        else { return nil }
+        let found: FeishuAnswer<ExchangeBinding>
+        do throws(FeishuCallError) {
+            found = try await feishu.exchangeBinding(id: id, userIDType: job.userIDType, accessToken: token)
+        } catch {
+            // Not there (195103), or the derived id is not Feishu's format after all (195102): create it.
+            if case .api(let code, _, _, _, _) = error, code == 195103 || code == 195102 { return nil }
+            throw error
+        }
+        guard found.value.userID == nil || found.value.userID == job.feishuUserID else { return nil }
         logger.info("the earlier call had bound the account: no second create", metadata: ["exchange_binding_id": "\(found.value.exchangeBindingID)"])
         return found
     }

@@ -21,6 +21,9 @@ public final class SQLiteJobStore: JobStore {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
+        // The store holds the Feishu token pair: readable by the service's user only (SQLite gives its WAL and
+        // shared-memory files the same mode).
+        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         self.maximumCandidates = maximumCandidates
         try Self.migrator.migrate(pool)
     }

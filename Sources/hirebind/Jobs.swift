@@ -45,7 +45,7 @@ struct Jobs: AsyncParsableCommand {
             }
             for job in jobs {
                 let error = job.lastError.map { "  \($0.code): \($0.message)" } ?? ""
-                print("\(job.id)  \(job.status.rawValue)  attempts \(job.attempts)  \(job.exchangeAccount)  event \(job.eventID)\(error)")
+                print("\(job.id)  \(job.kind.rawValue)  \(job.status.rawValue)  attempts \(job.attempts)  \(job.exchangeAccount)  event \(job.eventID)\(error)")
             }
             print("\(jobs.count) job(s)")
         }

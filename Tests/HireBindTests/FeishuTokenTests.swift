@@ -28,14 +28,14 @@ import Testing
     }
 
     @Test func tokenExpiringMidRunIsRefreshedAndRotated() async throws {
-        // Access tokens live 2 s and are refreshed with 1 s left.
-        try await Stack.with(login: true, refreshMarginSeconds: 1, sandboxSettings: { $0.userAccessTokenSeconds = 2 }) { stack in
+        // Access tokens live 3 s and are refreshed with 1.5 s left.
+        try await Stack.with(login: true, refreshMarginSeconds: 1.5, sandboxSettings: { $0.userAccessTokenSeconds = 3 }) { stack in
             let first = try #require(try await stack.store.userToken())
             for index in 0..<4 {
                 let answer = try await stack.postWebhook(Stack.event("evt-mid-\(index)", given: "Wei\(index)", family: "Zhang"))
                 let detail = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
                 #expect((detail["job"] as? [String: Any])?["status"] as? String == "succeeded")
-                try await Task.sleep(for: .milliseconds(800))
+                try await Task.sleep(for: .milliseconds(1000))
             }
             let last = try #require(try await stack.store.userToken())
             #expect(last.generation > first.generation)
