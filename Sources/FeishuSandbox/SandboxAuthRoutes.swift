@@ -33,6 +33,7 @@ extension FeishuSandbox {
         router.post(RouterPath(stringLiteral: Self.tenantTokenPath)) { request, _ in
             var request = request
             let body = try await request.collectBody(upTo: Self.maximumBodyBytes)
+            await state.record(Self.recorded(request, body: body))
             let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
             guard object["app_id"] as? String == configuration.appID, object["app_secret"] as? String == configuration.appSecret else {
                 return Self.json(.ok, ["code": 10014, "msg": "app secret invalid"])
