@@ -65,6 +65,12 @@ public enum HireBindApplication {
             settings: configuration.worker, sync: feishuSettings.sync, maxAttempts: feishuSettings.maxAttempts, retry: feishuSettings.retry,
             jobs: jobBell, callbacks: callbackBell, health: health, metrics: metrics, logger: logger
         ))
+        if let refreshing = tokens as? RefreshingUserAccessToken {
+            let margin = feishuSettings.oauth.refreshMarginSeconds
+            workers.append(UserTokenKeeper(
+                tokens: refreshing, health: health, interval: .milliseconds(Int64(min(60, max(0.2, margin / 2)) * 1000)), logger: logger
+            ))
+        }
         if feishuSettings.sync.follow {
             workers.append(SyncWatcher(
                 store: store, feishu: feishu, tokens: tokens, settings: feishuSettings.sync, pollSeconds: configuration.worker.pollSeconds,

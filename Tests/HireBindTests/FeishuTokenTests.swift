@@ -47,6 +47,35 @@ import Testing
         }
     }
 
+    @Test func loginIsKeptAliveWithoutJobs() async throws {
+        try await Stack.with(login: true, refreshMarginSeconds: 1.5, sandboxSettings: { $0.userAccessTokenSeconds = 2 }) { stack in
+            try await Task.sleep(for: .milliseconds(2500))
+            #expect(try await stack.store.userToken()?.generation ?? 0 >= 2)
+            #expect(await stack.sandbox.state.refreshesGranted >= 1)
+            #expect(try await stack.admin("/readyz", token: nil).status == 200)
+        }
+    }
+
+    @Test func missingLoginIsReportedAtStart() async throws {
+        try await Stack.with(login: false, useFixedToken: false) { stack in
+            var ready = try await stack.admin("/readyz", token: nil)
+            for _ in 0..<100 where ready.status == 200 {
+                try await Task.sleep(for: .milliseconds(50))
+                ready = try await stack.admin("/readyz", token: nil)
+            }
+            #expect(ready.status == 503)
+            #expect(ready.errorMessage?.contains("not_logged_in") == true)
+            // Logging in clears it without a restart.
+            let login = FeishuLogin(settings: stack.configuration.feishu, app: stack.secrets.feishuApp!, store: stack.store, httpClient: .shared, logger: Logger(label: "login"))
+            _ = try await login.completeThroughRedirect()
+            for _ in 0..<100 where ready.status != 200 {
+                try await Task.sleep(for: .milliseconds(50))
+                ready = try await stack.admin("/readyz", token: nil)
+            }
+            #expect(ready.status == 200)
+        }
+    }
+
     @Test func tokenRefusedByFeishuIsRefreshedWithoutUsingAnAttempt() async throws {
         try await Stack.with(maxAttempts: 1, login: true) { stack in
             _ = try await stack.sandboxCall("/sandbox/tokens/expire")

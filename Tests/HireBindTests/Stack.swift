@@ -58,6 +58,7 @@ struct Stack {
         naming: NamingSettings = NamingSettings(domain: "example.com"),
         sync: SyncSettings = SyncSettings(follow: false),
         login: Bool = false,
+        useFixedToken: Bool = true,
         refreshMarginSeconds: Double = 300,
         sandboxSettings: (inout SandboxConfiguration) -> Void = { _ in },
         _ body: (Stack) async throws -> Void
@@ -94,7 +95,7 @@ struct Stack {
                 feishu: .init(
                     baseURL: "http://127.0.0.1:\(feishuPort)", accountsURL: "http://127.0.0.1:\(feishuPort)", adminAccount: "exchange-admin@example.com",
                     appID: .environment("FEISHU_APP_ID"), appSecret: .environment("FEISHU_APP_SECRET"),
-                    userAccessToken: login ? nil : .environment("FEISHU_TOKEN"),
+                    userAccessToken: login || !useFixedToken ? nil : .environment("FEISHU_TOKEN"),
                     oauth: OAuthSettings(redirectURI: "http://127.0.0.1:\(loginPort)/callback", refreshMarginSeconds: refreshMarginSeconds),
                     sync: sync, timeoutSeconds: 2, maxAttempts: maxAttempts, retry: retry
                 ),
