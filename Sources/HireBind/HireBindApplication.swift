@@ -120,10 +120,7 @@ public enum HireBindApplication {
         metrics: HireBindMetrics, logger: Logger
     ) -> any UserAccessTokens {
         if let token = secrets.feishuUserAccessToken { return FixedUserAccessToken(token) }
-        guard let app = secrets.feishuApp else {
-            // The configuration check requires one or the other; without either every call waits for an operator.
-            return FixedUserAccessToken(Secret(""))
-        }
+        guard let app = secrets.feishuApp else { return NoUserAccessToken() }
         let oauth = FeishuOAuth(
             httpClient: httpClient, baseURL: feishu.baseURL, accountsURL: feishu.accountsURL, appID: app.appID, appSecret: app.appSecret,
             timeoutSeconds: feishu.timeoutSeconds, logger: logger

@@ -35,6 +35,26 @@ public struct FixedUserAccessToken: UserAccessTokens {
     }
 }
 
+/// Neither a fixed token nor app credentials are configured (the configuration check refuses this; a
+/// configuration built in code may still do it): every call waits for an operator.
+public struct NoUserAccessToken: UserAccessTokens {
+    public init() {}
+
+    public func current() async throws(FeishuCallError) -> Secret {
+        throw .credentials(
+            JobFailure(
+                code: "no_credentials", message: "no Feishu credentials are configured",
+                hint: "Configure feishu.app_id and feishu.app_secret and run `hirebind feishu login`; jobs wait until then."
+            ),
+            operatorNeeded: true
+        )
+    }
+
+    public func refused(_ token: Secret) async throws(FeishuCallError) -> Secret {
+        try await current()
+    }
+}
+
 /// The token pair `hirebind feishu login` stored, refreshed before it expires and when Feishu refuses it.
 ///
 /// The refresh token is single-use and rotates, so a refresh claims the store's refresh lock first (one
