@@ -97,13 +97,10 @@ public struct FeishuSandbox: Sendable {
         var holdBack: Double?
         switch await state.nextFault() {
         case .lostResponse(let seconds):
+            // The binding is made below; only its answer comes too late.
             holdBack = seconds
-        case .error(let httpStatus, let code, let msg):
-            return Self.error(.init(code: httpStatus), code: code, msg: msg)
-        case .nonJSON(let httpStatus):
-            return Response(status: .init(code: httpStatus), body: .init(byteBuffer: ByteBuffer(string: "<html><body>Bad Gateway</body></html>")))
-        case .delay(let seconds):
-            try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+        case let fault?:
+            if let answer = try await answer(for: fault) { return answer }
         case nil:
             break
         }
@@ -178,7 +175,15 @@ public struct FeishuSandbox: Sendable {
 
     func delete(_ request: Request, context: some RequestContext) async throws -> Response {
         await state.record(Self.recorded(request, body: ByteBuffer()))
-        if let fault = await state.nextFault(), let answer = try await answer(for: fault) { return answer }
+        var holdBack: Double?
+        switch await state.nextFault() {
+        case .lostResponse(let seconds):
+            holdBack = seconds
+        case let fault?:
+            if let answer = try await answer(for: fault) { return answer }
+        case nil:
+            break
+        }
         if let refusal = await rateLimited("delete") { return refusal }
         if let refusal = await authorize(request) { return refusal }
         let id: String
@@ -189,6 +194,9 @@ public struct FeishuSandbox: Sendable {
         guard await state.unbind(id: id) else {
             return Self.error(.notFound, code: 195103, msg: "exchange account binding is not found")
         }
+        if let holdBack {
+            try await Task.sleep(for: .milliseconds(Int64(holdBack * 1000)))
+        }
         return Self.json(.ok, ["code": 0, "msg": "success", "data": [String: Any]()])
     }
 
@@ -196,7 +204,12 @@ public struct FeishuSandbox: Sendable {
     func answer(for fault: SandboxFault) async throws -> Response? {
         switch fault {
         case .error(let httpStatus, let code, let msg):
-            return Self.error(.init(code: httpStatus), code: code, msg: msg)
+            var response = Self.error(.init(code: httpStatus), code: code, msg: msg)
+            if httpStatus == 429 {
+                response.headers[HTTPField.Name("x-ogw-ratelimit-limit")!] = "50"
+                response.headers[HTTPField.Name("x-ogw-ratelimit-reset")!] = "1"
+            }
+            return response
         case .nonJSON(let httpStatus):
             return Response(status: .init(code: httpStatus), body: .init(byteBuffer: ByteBuffer(string: "<html><body>Bad Gateway</body></html>")))
         case .delay(let seconds), .lostResponse(let seconds):

@@ -129,6 +129,20 @@ import Testing
         }
     }
 
+    @Test func lostDeleteAnswerStillEndsUnbound() async throws {
+        try await Stack.with { stack in
+            let hired = try await stack.postWebhook(Stack.event("evt-hire-lost"))
+            _ = try await stack.finishedJob(try #require(hired.json["job_id"] as? String))
+            // The binding is deleted, but the answer comes after the client's 2-s timeout: the retry meets 195103.
+            await stack.sandbox.state.inject([.lostResponse(seconds: 3)])
+            let left = try await stack.postWebhook(Self.termination("evt-leave-lost", employeeID: "E-evt-hire-lost"))
+            let unbind = try await stack.finishedJob(try #require(left.json["job_id"] as? String), seconds: 20)
+            #expect((unbind["job"] as? [String: Any])?["status"] as? String == "succeeded")
+            #expect((unbind["attempts"] as? [[String: Any]])?.count == 2)
+            #expect(await stack.sandbox.state.allBindings().isEmpty)
+        }
+    }
+
     @Test func terminationOfAnUnknownEmployeeIs422() async throws {
         try await Stack.with { stack in
             let answer = try await stack.postWebhook(Self.termination("evt-leave-unknown", employeeID: "E-nobody"))
