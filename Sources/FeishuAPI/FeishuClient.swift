@@ -15,6 +15,8 @@ public struct FeishuClient: Sendable {
     let httpClient: HTTPClient
     let baseURL: String
     let timeout: TimeAmount
+    /// How long a call may take before its outcome is unknown.
+    public let timeoutSeconds: Double
     /// One limiter per method: the platform limits each API on its own (create, get and delete each 50/s and
     /// 1000/min; `batch_get_id` the same), so sync follow-ups never slow a backfill's creates down.
     let rateLimiters: RateLimiters
@@ -39,6 +41,7 @@ public struct FeishuClient: Sendable {
         self.httpClient = httpClient
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.timeout = .milliseconds(Int64(timeoutSeconds * 1000))
+        self.timeoutSeconds = timeoutSeconds
         self.rateLimiters = rateLimiters
         self.logger = logger
     }

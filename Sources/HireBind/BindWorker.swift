@@ -194,8 +194,7 @@ public struct BindWorker: Service {
     /// the binding may exist already: look it up by its derived id before creating it again. Only Feishu's
     /// "not found" (195103) lets the create go ahead; a lookup that fails otherwise is retried like any call.
     func reconciled(_ job: BindJob, token: Secret, logger: Logger) async throws(FeishuCallError) -> FeishuAnswer<ExchangeBinding>? {
-        let earlierOutcomeUnknown = job.lastError.map { ["timeout", "transport"].contains($0.code) } ?? (job.attempts > 1)
-        guard job.attempts > 1, earlierOutcomeUnknown else { return nil }
+        guard job.outcomeUnknown else { return nil }
         let id = ExchangeBinding.derivedID(adminAccount: job.adminAccount, exchangeAccount: job.exchangeAccount)
         let found: FeishuAnswer<ExchangeBinding>
         do throws(FeishuCallError) {
@@ -257,7 +256,7 @@ public struct BindWorker: Service {
                 // Look again every half minute (sooner when the retry policy is shorter, as in tests).
                 let delay = min(30, retry.maxSeconds) * Double.random(in: 1...1.5)
                 let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: now, outcome: .retry, failure: failure, logID: setback.logID)
-                try await store.retryJob(lease, attempt: attempt, retryAt: now.addingTimeInterval(delay), countsAsAttempt: false)
+                try await store.retryJob(lease, attempt: attempt, retryAt: now.addingTimeInterval(delay), countsAsAttempt: false, outcomeUnknown: setback.outcomeUnknown)
                 health.needOperator(failure)
                 metrics.waitingForOperator(true)
                 metrics.jobSettled(kind: kind, outcome: "waiting")
@@ -265,11 +264,15 @@ public struct BindWorker: Service {
             case .retry, .rateLimited, .refreshThenRetry:
                 let countsAsAttempt = setback.errorClass == .retry
                 // A rate limit waits for its reset (Feishu's header, or a second), not for the failure backoff.
-                let delay = countsAsAttempt
+                var delay = countsAsAttempt
                     ? retry.delay(beforeRetry: max(1, job.attempts))
                     : (setback.retryAfter ?? 1) + Double.random(in: 0...0.5)
+                // A call whose answer was lost may still be on its way: give it time to land before the lookup.
+                if setback.outcomeUnknown { delay = max(delay, 2 * feishu.timeoutSeconds) }
                 let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: now, outcome: .retry, failure: failure, logID: setback.logID)
-                try await store.retryJob(lease, attempt: attempt, retryAt: now.addingTimeInterval(delay), countsAsAttempt: countsAsAttempt)
+                try await store.retryJob(
+                    lease, attempt: attempt, retryAt: now.addingTimeInterval(delay), countsAsAttempt: countsAsAttempt, outcomeUnknown: setback.outcomeUnknown
+                )
                 metrics.jobSettled(kind: kind, outcome: countsAsAttempt ? "retry" : "rate_limited")
                 metadata["retry_in_seconds"] = "\(Int(delay.rounded(.up)))"
                 logger.notice("job will be retried", metadata: metadata)
@@ -286,16 +289,19 @@ struct Setback: Sendable {
     var errorClass: FeishuErrorClass
     var logID: String?
     var retryAfter: Double?
+    /// The call may have taken effect although no answer said so.
+    var outcomeUnknown: Bool
 
-    init(failure: JobFailure, errorClass: FeishuErrorClass, logID: String? = nil, retryAfter: Double? = nil) {
+    init(failure: JobFailure, errorClass: FeishuErrorClass, logID: String? = nil, retryAfter: Double? = nil, outcomeUnknown: Bool = false) {
         self.failure = failure
         self.errorClass = errorClass
         self.logID = logID
         self.retryAfter = retryAfter
+        self.outcomeUnknown = outcomeUnknown
     }
 
     init(_ error: FeishuCallError) {
-        self.init(failure: error.failure, errorClass: error.errorClass, logID: error.logID, retryAfter: error.retryAfter)
+        self.init(failure: error.failure, errorClass: error.errorClass, logID: error.logID, retryAfter: error.retryAfter, outcomeUnknown: error.outcomeUnknown)
     }
 }
 

@@ -67,6 +67,9 @@ public struct BindJob: Sendable, Hashable, Codable {
     public var followingSync: Bool
     /// For an unbind job: the bind job whose binding it removes.
     public var targetJobID: String?
+    /// A call for the job may have taken effect unseen (it timed out, its connection dropped, or its worker
+    /// stopped mid-call): from then on the worker looks the binding up before it creates it.
+    public var outcomeUnknown: Bool
     public var lastError: JobFailure?
     public var namingTrace: NamingTrace?
 
@@ -75,8 +78,9 @@ public struct BindJob: Sendable, Hashable, Codable {
         lookupEmail: String? = nil, lookupMobile: String? = nil,
         exchangeAccount: String, adminAccount: String, userIDType: String, callbackURL: String?,
         status: JobStatus, attempts: Int, bindingID: String? = nil, syncStatus: String? = nil, followingSync: Bool = false,
-        targetJobID: String? = nil, lastError: JobFailure? = nil, namingTrace: NamingTrace? = nil
+        targetJobID: String? = nil, outcomeUnknown: Bool = false, lastError: JobFailure? = nil, namingTrace: NamingTrace? = nil
     ) {
+        self.outcomeUnknown = outcomeUnknown
         self.id = id
         self.kind = kind
         self.lookupEmail = lookupEmail
@@ -107,6 +111,7 @@ public struct BindJob: Sendable, Hashable, Codable {
         case syncStatus = "sync_status"
         case followingSync = "following_sync"
         case targetJobID = "target_job_id"
+        case outcomeUnknown = "outcome_unknown"
         case employeeID = "employee_id"
         case feishuUserID = "feishu_user_id"
         case exchangeAccount = "exchange_account"

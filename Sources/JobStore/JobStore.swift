@@ -225,8 +225,9 @@ public protocol JobStore: Sendable {
     func requeueJob(id: String, now: Date) async throws -> RequeueOutcome
 
     /// Schedules another attempt at `retryAt`, recording `attempt`. A rate-limited attempt is recorded
-    /// but does not count against the job's attempt limit (`countsAsAttempt: false`).
-    func retryJob(_ lease: JobLease, attempt: JobAttempt, retryAt: Date, countsAsAttempt: Bool) async throws
+    /// but does not count against the job's attempt limit (`countsAsAttempt: false`). `outcomeUnknown` marks the
+    /// job for good as one whose call may have taken effect unseen (a timeout, a dropped connection).
+    func retryJob(_ lease: JobLease, attempt: JobAttempt, retryAt: Date, countsAsAttempt: Bool, outcomeUnknown: Bool) async throws
 
     /// Settles the job, records `attempt` and, when `callback` is given, puts it in the outbox, in one transaction.
     func finishJob(_ lease: JobLease, outcome: JobOutcome, attempt: JobAttempt, callback: BindResult?, now: Date) async throws

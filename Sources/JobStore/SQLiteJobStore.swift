@@ -126,6 +126,9 @@ public final class SQLiteJobStore: JobStore {
                 );
                 """)
         }
+        migrator.registerMigration("v3: outcome unknown") { db in
+            try db.execute(sql: "ALTER TABLE jobs ADD COLUMN outcome_unknown INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 
@@ -267,7 +270,8 @@ public final class SQLiteJobStore: JobStore {
             guard let row = try Row.fetchOne(
                 db,
                 sql: """
-                    UPDATE jobs SET status = 'running', lease_token = ?, lease_expires_at = ?, attempts = attempts + 1, updated_at = ?
+                    UPDATE jobs SET status = 'running', lease_token = ?, lease_expires_at = ?, attempts = attempts + 1, updated_at = ?,
+                        outcome_unknown = (outcome_unknown OR status = 'running')
                     WHERE id = (
                         SELECT id FROM jobs
                         WHERE (status = 'queued' AND next_attempt_at <= ?) OR (status = 'running' AND lease_expires_at <= ?)
@@ -303,16 +307,16 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
-    public func retryJob(_ lease: JobLease, attempt: JobAttempt, retryAt: Date, countsAsAttempt: Bool) async throws {
+    public func retryJob(_ lease: JobLease, attempt: JobAttempt, retryAt: Date, countsAsAttempt: Bool, outcomeUnknown: Bool) async throws {
         try await pool.write { db in
             try Self.requireLease(db, lease)
             try db.execute(
                 sql: """
                     UPDATE jobs SET status = 'queued', lease_token = NULL, lease_expires_at = NULL, next_attempt_at = ?,
-                        last_error = ?, attempts = attempts - ?, updated_at = ? WHERE id = ?
+                        last_error = ?, attempts = attempts - ?, outcome_unknown = (outcome_unknown OR ?), updated_at = ? WHERE id = ?
                     """,
                 arguments: [
-                    retryAt.timeIntervalSince1970, try Self.json(attempt.failure), countsAsAttempt ? 0 : 1,
+                    retryAt.timeIntervalSince1970, try Self.json(attempt.failure), countsAsAttempt ? 0 : 1, outcomeUnknown,
                     attempt.finishedAt.timeIntervalSince1970, lease.job.id,
                 ]
             )
@@ -692,7 +696,7 @@ public final class SQLiteJobStore: JobStore {
             userIDType: row["user_id_type"], callbackURL: row["callback_url"],
             status: JobStatus(rawValue: row["status"]) ?? .queued, attempts: row["attempts"], bindingID: row["binding_id"],
             syncStatus: row["sync_status"], followingSync: (row["sync_next_check_at"] as Double?) != nil,
-            targetJobID: row["target_job_id"],
+            targetJobID: row["target_job_id"], outcomeUnknown: row["outcome_unknown"],
             lastError: try decode(JobFailure.self, row["last_error"]),
             namingTrace: try decode(NamingTrace.self, row["naming_trace"])
         )

@@ -111,11 +111,14 @@ import Testing
         let lease = try #require(try await store.leaseJob(for: 30, now: start))
         #expect(lease.job.status == .running)
         #expect(lease.job.attempts == 1)
+        #expect(!lease.job.outcomeUnknown)
         #expect(try await store.leaseJob(for: 30, now: start.addingTimeInterval(10)) == nil)
-        // The first worker crashed: after the lease expires the job is leased again.
+        // The first worker crashed: after the lease expires the job is leased again, its last call's outcome
+        // unknown (so the worker looks the binding up before creating it).
         let rescued = try #require(try await store.leaseJob(for: 30, now: start.addingTimeInterval(31)))
         #expect(rescued.job.id == lease.job.id)
         #expect(rescued.job.attempts == 2)
+        #expect(rescued.job.outcomeUnknown)
         // The crashed worker's late answer is refused.
         let attempt = JobAttempt(number: 1, startedAt: start, finishedAt: start, outcome: .succeeded)
         await #expect(throws: LeaseLostError.self) {
@@ -157,10 +160,11 @@ import Testing
         _ = try await enqueue(intake("e1", at: now))
         let failure = JobFailure(code: "190004", message: "method rate limited", hint: "")
         let first = try #require(try await store.leaseJob(for: 30, now: now))
-        try await store.retryJob(first, attempt: JobAttempt(number: 1, startedAt: now, finishedAt: now, outcome: .retry, failure: failure), retryAt: now.addingTimeInterval(2), countsAsAttempt: false)
+        try await store.retryJob(first, attempt: JobAttempt(number: 1, startedAt: now, finishedAt: now, outcome: .retry, failure: failure), retryAt: now.addingTimeInterval(2), countsAsAttempt: false, outcomeUnknown: false)
         #expect(try await store.leaseJob(for: 30, now: now.addingTimeInterval(1)) == nil)
         let second = try #require(try await store.leaseJob(for: 30, now: now.addingTimeInterval(2)))
         #expect(second.job.attempts == 1)
+        #expect(!second.job.outcomeUnknown)
         #expect(second.job.lastError == failure)
         let due = try #require(try await store.nextDueDate(.jobs))
         #expect(abs(due.timeIntervalSince(now.addingTimeInterval(32))) < 0.001)
@@ -186,5 +190,20 @@ import Testing
         }
         let reopened = try SQLiteJobStore(path: path)
         #expect(try await reopened.job(id: receipt.jobID)?.exchangeAccount == "wei.zhang@example.com")
+    }
+
+    @Test func anUnknownOutcomeStaysKnownAsSuch() async throws {
+        let now = Date()
+        _ = try await enqueue(intake("e1", at: now))
+        let timeout = JobFailure(code: "timeout", message: "", hint: "")
+        let limited = JobFailure(code: "99991400", message: "", hint: "")
+        let first = try #require(try await store.leaseJob(for: 30, now: now))
+        try await store.retryJob(first, attempt: JobAttempt(number: 1, startedAt: now, finishedAt: now, outcome: .retry, failure: timeout), retryAt: now, countsAsAttempt: true, outcomeUnknown: true)
+        // A rate-limited lookup afterwards does not make the first call's outcome known.
+        let second = try #require(try await store.leaseJob(for: 30, now: now))
+        #expect(second.job.outcomeUnknown)
+        try await store.retryJob(second, attempt: JobAttempt(number: 2, startedAt: now, finishedAt: now, outcome: .retry, failure: limited), retryAt: now, countsAsAttempt: false, outcomeUnknown: false)
+        let third = try #require(try await store.leaseJob(for: 30, now: now))
+        #expect(third.job.outcomeUnknown)
     }
 }
