@@ -56,24 +56,15 @@ public struct FeishuOAuth: Sendable {
     }
 
     func tokenRequest(_ fields: [String: String], now: Date) async throws(OAuthError) -> UserTokenPair {
-        var request = HTTPClientRequest(url: baseURL + Self.tokenPath)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
-        let answer: TokenAnswer
-        let status: Int
+        let reply: JSONPost.Reply<TokenAnswer>
         do {
-            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(fields)))
-            let response = try await httpClient.execute(request, timeout: timeout, logger: logger)
-            status = Int(response.status.code)
-            let bytes = try await response.body.collect(upTo: 1 << 20)
-            guard let decoded = try? JSONDecoder().decode(TokenAnswer.self, from: Data(bytes.readableBytesView)) else {
-                throw OAuthError(code: nil, httpStatus: status, description: "the token endpoint answered HTTP \(status) without its JSON body")
-            }
-            answer = decoded
-        } catch let error as OAuthError {
-            throw error
+            reply = try await JSONPost.send(fields, to: baseURL + Self.tokenPath, httpClient: httpClient, timeout: timeout, logger: logger)
         } catch {
             throw OAuthError(code: nil, httpStatus: nil, description: "cannot reach the token endpoint: \(error)")
+        }
+        let status = reply.status
+        guard let answer = reply.answer else {
+            throw OAuthError(code: nil, httpStatus: status, description: "the token endpoint answered HTTP \(status) without its JSON body")
         }
         guard answer.code == 0, let access = answer.accessToken, let expiresIn = answer.expiresIn else {
             throw OAuthError(

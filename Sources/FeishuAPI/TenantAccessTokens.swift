@@ -59,29 +59,20 @@ public actor TenantAccessTokens {
     }
 
     func fetch() async throws(FeishuCallError) -> Secret {
-        var request = HTTPClientRequest(url: baseURL + Self.path)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         let now = Date()
-        let answer: Answer
-        let status: Int
+        let reply: JSONPost.Reply<Answer>
         do {
-            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(["app_id": appID.value, "app_secret": appSecret.value])))
-            let response = try await httpClient.execute(request, timeout: timeout, logger: logger)
-            status = Int(response.status.code)
-            let bytes = try await response.body.collect(upTo: 1 << 20)
-            guard let decoded = try? JSONDecoder().decode(Answer.self, from: Data(bytes.readableBytesView)) else {
-                throw FeishuCallError.unexpectedResponse(httpStatus: status, logID: response.headers.first(name: FeishuClient.logIDHeader))
-            }
-            answer = decoded
-        } catch let error as FeishuCallError {
-            throw error
+            reply = try await JSONPost.send(
+                ["app_id": appID.value, "app_secret": appSecret.value], to: baseURL + Self.path, httpClient: httpClient, timeout: timeout, logger: logger
+            )
         } catch {
             throw .transport("cannot fetch a tenant_access_token: \(error)")
         }
+        let status = reply.status
+        guard let answer = reply.answer else { throw .unexpectedResponse(httpStatus: status, logID: reply.logID) }
         guard answer.code == 0, let token = answer.tenantAccessToken, let expire = answer.expire else {
             if status >= 500 {
-                throw .api(code: answer.code, message: answer.msg ?? "", httpStatus: status, logID: nil)
+                throw .api(code: answer.code, message: answer.msg ?? "", httpStatus: status, logID: reply.logID)
             }
             throw .credentials(
                 JobFailure(

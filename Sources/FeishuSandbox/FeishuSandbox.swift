@@ -94,16 +94,9 @@ public struct FeishuSandbox: Sendable {
         var request = request
         let body = try await request.collectBody(upTo: Self.maximumBodyBytes)
         await state.record(Self.recorded(request, body: body))
-        var holdBack: Double?
-        switch await state.nextFault() {
-        case .lostResponse(let seconds):
-            // The binding is made below; only its answer comes too late.
-            holdBack = seconds
-        case let fault?:
-            if let answer = try await answer(for: fault) { return answer }
-        case nil:
-            break
-        }
+        let scripted = try await scriptedFault()
+        if let answer = scripted.answer { return answer }
+        var holdBack = scripted.holdBack
         if let refusal = await rateLimited("create") { return refusal }
         let faults = configuration.randomFaults
         if faults.latencyMilliseconds.upperBound > 0 {
@@ -175,15 +168,8 @@ public struct FeishuSandbox: Sendable {
 
     func delete(_ request: Request, context: some RequestContext) async throws -> Response {
         await state.record(Self.recorded(request, body: ByteBuffer()))
-        var holdBack: Double?
-        switch await state.nextFault() {
-        case .lostResponse(let seconds):
-            holdBack = seconds
-        case let fault?:
-            if let answer = try await answer(for: fault) { return answer }
-        case nil:
-            break
-        }
+        let scripted = try await scriptedFault()
+        if let answer = scripted.answer { return answer }
         if let refusal = await rateLimited("delete") { return refusal }
         if let refusal = await authorize(request) { return refusal }
         let id: String
@@ -194,10 +180,20 @@ public struct FeishuSandbox: Sendable {
         guard await state.unbind(id: id) else {
             return Self.error(.notFound, code: 195103, msg: "exchange account binding is not found")
         }
-        if let holdBack {
+        if let holdBack = scripted.holdBack {
             try await Task.sleep(for: .milliseconds(Int64(holdBack * 1000)))
         }
         return Self.json(.ok, ["code": 0, "msg": "success", "data": [String: Any]()])
+    }
+
+    /// The next scripted fault: an answer to give instead of the normal one, or how long to hold the normal
+    /// answer back after doing the work (a lost response).
+    func scriptedFault() async throws -> (answer: Response?, holdBack: Double?) {
+        switch await state.nextFault() {
+        case .lostResponse(let seconds): (nil, seconds)
+        case let fault?: (try await answer(for: fault), nil)
+        case nil: (nil, nil)
+        }
     }
 
     /// A scripted fault's answer; nil for a fault that only delays.

@@ -123,7 +123,6 @@ public struct BindWorker: Service {
 
     func succeeded(kind: JobKind) {
         health.credentialsWork()
-        metrics.waitingForOperator(false)
         metrics.jobSettled(kind: kind.rawValue, outcome: "succeeded")
         callbacks.ring()
     }
@@ -258,7 +257,6 @@ public struct BindWorker: Service {
                 let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: now, outcome: .retry, failure: failure, logID: setback.logID)
                 try await store.retryJob(lease, attempt: attempt, retryAt: now.addingTimeInterval(delay), countsAsAttempt: false, outcomeUnknown: setback.outcomeUnknown)
                 health.needOperator(failure)
-                metrics.waitingForOperator(true)
                 metrics.jobSettled(kind: kind, outcome: "waiting")
                 logger.error("jobs wait for an operator: \(failure.hint)", metadata: metadata)
             case .retry, .rateLimited, .refreshThenRetry:

@@ -91,6 +91,19 @@ public struct FeishuLogin: Sendable {
         }
     }
 
+    /// The whole login as a browser goes through it against the Feishu sandbox, whose authorize page consents at
+    /// once: open the authorize URL, follow its redirect to the listener, exchange the code, store the pair.
+    /// For dry runs and tests; against Feishu a person signs in.
+    public func completeAgainstSandbox(httpClient: HTTPClient) async throws -> StoredUserToken {
+        let state = Self.newState()
+        let listening = PortAnnouncement()
+        async let code = receiveCode(state: state, timeout: .seconds(10)) { listening.announce(1) }
+        _ = await listening.port()
+        let response = try await httpClient.execute(HTTPClientRequest(url: authorizeURL(state: state)), timeout: .seconds(10))
+        _ = try await response.body.collect(upTo: 1 << 16)
+        return try await complete(code: try await code)
+    }
+
     static func page(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"

@@ -49,7 +49,7 @@ public enum HireBindApplication {
             feishuSettings.accountsURL = feishuSettings.baseURL
         }
         let jobBell = Doorbell()
-        let health = FeishuHealth()
+        let health = FeishuHealth(metrics: metrics)
         let callbackBell = Doorbell()
         let feishu = FeishuClient(httpClient: httpClient, baseURL: feishuSettings.baseURL, timeoutSeconds: feishuSettings.timeoutSeconds, logger: logger)
         let tokens = userAccessTokens(feishuSettings, secrets: secrets, store: store, httpClient: httpClient, health: health, metrics: metrics, logger: logger)

@@ -4,22 +4,30 @@ import Prometheus
 /// The service's metrics, in a registry of its own (no process-wide bootstrap), served at `GET /metrics`.
 public final class HireBindMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
+    let userTokenUsableGauge: Gauge
+    let userTokenExpiryGauge: Gauge
+    let waitingForOperatorGauge: Gauge
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
+        userTokenUsableGauge = registry.makeGauge(
+            name: "hirebind_feishu_user_token_usable",
+            help: "1 while the stored Feishu user token can be used or refreshed; 0 means run `hirebind feishu login`."
+        )
+        userTokenExpiryGauge = registry.makeGauge(
+            name: "hirebind_feishu_user_token_expires_at_seconds", help: "When the current user_access_token expires (Unix time)."
+        )
+        waitingForOperatorGauge = registry.makeGauge(
+            name: "hirebind_feishu_waiting_for_operator", help: "1 while jobs wait for an operator to fix Feishu credentials or scopes."
+        )
         // Unknown until the first token is read or refreshed.
-        registry.makeGauge(name: "hirebind_feishu_user_token_usable", help: Self.usableHelp).set(to: 1)
+        userTokenUsableGauge.set(to: 1)
     }
-
-    static let usableHelp = "1 while the stored Feishu user token can be used or refreshed; 0 means run `hirebind feishu login`."
 
     /// 0 says an operator must log in again (`hirebind feishu login`).
     func userTokenUsable(_ usable: Bool, expiresAt: Date?) {
-        registry.makeGauge(name: "hirebind_feishu_user_token_usable", help: Self.usableHelp).set(to: usable ? 1 : 0)
-        if let expiresAt {
-            registry.makeGauge(name: "hirebind_feishu_user_token_expires_at_seconds", help: "When the current user_access_token expires (Unix time).")
-                .set(to: expiresAt.timeIntervalSince1970)
-        }
+        userTokenUsableGauge.set(to: usable ? 1 : 0)
+        if let expiresAt { userTokenExpiryGauge.set(to: expiresAt.timeIntervalSince1970) }
     }
 
     func tokenRefreshes(outcome: String) {
@@ -35,13 +43,7 @@ public final class HireBindMetrics: Sendable {
 
     /// Whether jobs are waiting for an operator to fix Feishu credentials.
     func waitingForOperator(_ waiting: Bool) {
-        registry.makeGauge(name: "hirebind_feishu_waiting_for_operator", help: "1 while jobs wait for an operator to fix Feishu credentials or scopes.")
-            .set(to: waiting ? 1 : 0)
-    }
-
-    func callbackDelivered(_ outcome: String) {
-        registry.makeCounter(name: "hirebind_callbacks_total", labels: [("outcome", outcome)], help: "HR callback deliveries by outcome.")
-            .increment()
+        waitingForOperatorGauge.set(to: waiting ? 1 : 0)
     }
 
     /// The text exposition of every metric.

@@ -92,14 +92,8 @@ struct Demo: AsyncParsableCommand {
 
             print("0. A tenant super admin logs in once (`hirebind feishu login`: OAuth against the sandbox).")
             let login = FeishuLogin(settings: configuration.feishu, app: secrets.feishuApp!, store: store, httpClient: httpClient, logger: logger)
-            let state = FeishuLogin.newState()
-            let authorize = login.authorizeURL(state: state)
-            print("   → authorize at \(authorize.prefix(while: { $0 != "?" }))?…scope=offline_access …")
-            let browser = PortAnnouncement()
-            async let code = login.receiveCode(state: state, timeout: .seconds(10)) { browser.announce(1) }
-            _ = await browser.port()
-            _ = try await httpClient.execute(HTTPClientRequest(url: authorize), timeout: .seconds(10)).body.collect(upTo: 1 << 16)
-            let stored = try await login.complete(code: try await code)
+            print("   → authorize at \(configuration.feishu.accountsURL)/open-apis/authen/v1/authorize?…scope=offline_access …")
+            let stored = try await login.completeAgainstSandbox(httpClient: httpClient)
             print("   → token pair stored (generation \(stored.generation)); the service refreshes it before it expires\n")
 
             let services = HireBindApplication.build(

@@ -63,10 +63,7 @@ import Testing
     @Test(arguments: [("email", "na.li@example.com", "ou_sandbox_li_na"), ("mobile", "+8613800000002", "ou_sandbox_wang_fang")])
     func userIDIsLookedUpWhenTheEventHasNone(field: String, value: String, expected: String) async throws {
         try await Stack.with { stack in
-            var event = Stack.event("evt-lookup-\(field)", extra: [field: value])
-            var employee = event["employee"] as! [String: Any]
-            employee["feishu_user_id"] = nil
-            event["employee"] = employee
+            let event = Stack.event("evt-lookup-\(field)", userID: nil, extra: [field: value])
             let answer = try await stack.postWebhook(event)
             #expect(answer.status == 202)
             let detail = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
@@ -85,10 +82,7 @@ import Testing
 
     @Test func unknownPersonIsAPermanentFailureWithAHint() async throws {
         try await Stack.with { stack in
-            var event = Stack.event("evt-lookup-unknown", extra: ["email": "nobody@example.com"])
-            var employee = event["employee"] as! [String: Any]
-            employee["feishu_user_id"] = nil
-            event["employee"] = employee
+            let event = Stack.event("evt-lookup-unknown", userID: nil, extra: ["email": "nobody@example.com"])
             let answer = try await stack.postWebhook(event)
             let detail = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
             #expect((detail["job"] as? [String: Any])?["status"] as? String == "failed")
@@ -108,7 +102,7 @@ import Testing
             #expect(await stack.sandbox.state.allBindings().count == 1)
 
             for (index, eventID) in ["evt-leave", "evt-leave-again"].enumerated() {
-                let left = try await stack.postWebhook(Self.termination(eventID, employeeID: "E-evt-hire"))
+                let left = try await stack.postWebhook(Stack.termination(eventID, employeeID: "E-evt-hire"))
                 #expect(left.status == 202)
                 #expect(left.json["exchange_account"] as? String == "wei.zhang@example.com")
                 let unbind = try await stack.finishedJob(try #require(left.json["job_id"] as? String))
@@ -135,7 +129,7 @@ import Testing
             _ = try await stack.finishedJob(try #require(hired.json["job_id"] as? String))
             // The binding is deleted, but the answer comes after the client's 2-s timeout: the retry meets 195103.
             await stack.sandbox.state.inject([.lostResponse(seconds: 3)])
-            let left = try await stack.postWebhook(Self.termination("evt-leave-lost", employeeID: "E-evt-hire-lost"))
+            let left = try await stack.postWebhook(Stack.termination("evt-leave-lost", employeeID: "E-evt-hire-lost"))
             let unbind = try await stack.finishedJob(try #require(left.json["job_id"] as? String), seconds: 20)
             #expect((unbind["job"] as? [String: Any])?["status"] as? String == "succeeded")
             #expect((unbind["attempts"] as? [[String: Any]])?.count == 2)
@@ -145,7 +139,7 @@ import Testing
 
     @Test func terminationOfAnUnknownEmployeeIs422() async throws {
         try await Stack.with { stack in
-            let answer = try await stack.postWebhook(Self.termination("evt-leave-unknown", employeeID: "E-nobody"))
+            let answer = try await stack.postWebhook(Stack.termination("evt-leave-unknown", employeeID: "E-nobody"))
             #expect(answer.status == 422)
             #expect(answer.errorCode == "unknown_employee")
         }
@@ -176,12 +170,5 @@ import Testing
                 #expect(end - start + 1 <= 50)
             }
         }
-    }
-
-    static func termination(_ eventID: String, employeeID: String) -> [String: Any] {
-        [
-            "event_id": eventID, "event_type": "employee.terminated", "occurred_at": "2026-11-25T18:00:00Z",
-            "employee": ["employee_id": employeeID],
-        ]
     }
 }

@@ -58,20 +58,13 @@ import Testing
 
     @Test func missingLoginIsReportedAtStart() async throws {
         try await Stack.with(login: false, useFixedToken: false) { stack in
-            var ready = try await stack.admin("/readyz", token: nil)
-            for _ in 0..<100 where ready.status == 200 {
-                try await Task.sleep(for: .milliseconds(50))
-                ready = try await stack.admin("/readyz", token: nil)
-            }
+            var ready = try await stack.readiness(200, not: true)
             #expect(ready.status == 503)
             #expect(ready.errorMessage?.contains("not_logged_in") == true)
             // Logging in clears it without a restart.
             let login = FeishuLogin(settings: stack.configuration.feishu, app: stack.secrets.feishuApp!, store: stack.store, httpClient: .shared, logger: Logger(label: "login"))
-            _ = try await login.completeThroughRedirect()
-            for _ in 0..<100 where ready.status != 200 {
-                try await Task.sleep(for: .milliseconds(50))
-                ready = try await stack.admin("/readyz", token: nil)
-            }
+            _ = try await login.completeAgainstSandbox(httpClient: .shared)
+            ready = try await stack.readiness(200)
             #expect(ready.status == 200)
         }
     }
@@ -102,11 +95,7 @@ import Testing
 
             let answer = try await stack.postWebhook(Stack.event("evt-dead-refresh"))
             let jobID = try #require(answer.json["job_id"] as? String)
-            var ready = try await stack.admin("/readyz", token: nil)
-            for _ in 0..<100 where ready.status == 200 {
-                try await Task.sleep(for: .milliseconds(50))
-                ready = try await stack.admin("/readyz", token: nil)
-            }
+            let ready = try await stack.readiness(200, not: true)
             #expect(ready.status == 503)
             #expect(ready.errorCode == "feishu_credentials")
             #expect(ready.errorMessage?.contains("hirebind feishu login") == true)
@@ -121,7 +110,7 @@ import Testing
 
             // Logging in again revives the queue: the job is bound and readiness recovers.
             let login = FeishuLogin(settings: stack.configuration.feishu, app: stack.secrets.feishuApp!, store: stack.store, httpClient: .shared, logger: Logger(label: "login"))
-            _ = try await login.completeThroughRedirect()
+            _ = try await login.completeAgainstSandbox(httpClient: .shared)
             let detail = try await stack.finishedJob(jobID)
             #expect((detail["job"] as? [String: Any])?["status"] as? String == "succeeded")
             #expect(try await stack.admin("/readyz", token: nil).status == 200)

@@ -165,11 +165,7 @@ struct HTTPClientRequestBuilder {
             await stack.sandbox.state.inject([.error(httpStatus: 401, code: 99991677, msg: "user access token expired")])
             let answer = try await stack.postWebhook(Stack.event("evt-token"))
             let jobID = try #require(answer.json["job_id"] as? String)
-            var ready = try await stack.admin("/readyz", token: nil)
-            for _ in 0..<100 where ready.status == 200 {
-                try await Task.sleep(for: .milliseconds(50))
-                ready = try await stack.admin("/readyz", token: nil)
-            }
+            let ready = try await stack.readiness(200, not: true)
             #expect(ready.status == 503)
             #expect(ready.errorCode == "feishu_credentials")
             #expect(ready.errorMessage?.contains("hirebind feishu login") == true)

@@ -80,13 +80,10 @@ final class CapturingLogHandler: LogHandler, Sendable {
             let first = try #require(try await stack.store.userToken())
             // A refresh (the token lives a second), a lookup with the tenant token, an offboarding.
             try await Task.sleep(for: .milliseconds(1100))
-            var event = Stack.event("evt-hygiene-login", extra: ["email": "na.li@example.com"])
-            var employee = event["employee"] as! [String: Any]
-            employee["feishu_user_id"] = nil
-            event["employee"] = employee
+            let event = Stack.event("evt-hygiene-login", userID: nil, extra: ["email": "na.li@example.com"])
             let answer = try await stack.postWebhook(event)
             _ = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
-            let leave = try await stack.postWebhook(["event_id": "evt-hygiene-leave", "event_type": "employee.terminated", "occurred_at": "2026-11-25T18:00:00Z", "employee": ["employee_id": "E-evt-hygiene-login"]])
+            let leave = try await stack.postWebhook(Stack.termination("evt-hygiene-leave", employeeID: "E-evt-hygiene-login"))
             _ = try await stack.finishedJob(try #require(leave.json["job_id"] as? String))
             let last = try #require(try await stack.store.userToken())
             #expect(last.generation > first.generation)

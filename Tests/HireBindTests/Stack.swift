@@ -108,7 +108,7 @@ struct Stack {
             if login {
                 // What `hirebind feishu login` does: the authorize page redirects to the listener with a code.
                 let flow = FeishuLogin(settings: configuration.feishu, app: secrets.feishuApp!, store: store, httpClient: .shared, logger: logger)
-                _ = try await flow.completeThroughRedirect()
+                _ = try await flow.completeAgainstSandbox(httpClient: .shared)
             }
             let services = HireBindApplication.build(
                 configuration: configuration,
@@ -127,12 +127,14 @@ struct Stack {
         }
     }
 
-    /// A new-hire event; `extra` adds or replaces employee fields (location, romanised names, …).
+    /// A new-hire event; `extra` adds or replaces employee fields (location, romanised names, …); a nil `userID`
+    /// leaves the Feishu user id out, for the lookup by email or mobile.
     static func event(
-        _ id: String, given: String = "伟", family: String = "张", userID: String = "ou_zhangwei", callbackURL: String? = nil,
+        _ id: String, given: String = "伟", family: String = "张", userID: String? = "ou_zhangwei", callbackURL: String? = nil,
         extra: [String: String] = [:]
     ) -> [String: Any] {
-        let employee: [String: Any] = ["employee_id": "E-\(id)", "given_name": given, "family_name": family, "feishu_user_id": userID]
+        var employee: [String: Any] = ["employee_id": "E-\(id)", "given_name": given, "family_name": family]
+        if let userID { employee["feishu_user_id"] = userID }
         var event: [String: Any] = [
             "event_id": id,
             "event_type": "employee.hired",
@@ -141,6 +143,24 @@ struct Stack {
         ]
         if let callbackURL { event["callback_url"] = callbackURL }
         return event
+    }
+
+    /// An offboarding event for an employee.
+    static func termination(_ eventID: String, employeeID: String) -> [String: Any] {
+        [
+            "event_id": eventID, "event_type": "employee.terminated", "occurred_at": "2026-11-25T18:00:00Z",
+            "employee": ["employee_id": employeeID],
+        ]
+    }
+
+    /// Polls `/readyz` until its status is (or, with `not`, stops being) `status`, for at most 5 s; returns the last answer.
+    func readiness(_ status: Int, not: Bool = false) async throws -> Answer {
+        var ready = try await admin("/readyz", token: nil)
+        for _ in 0..<100 where (ready.status == status) == not {
+            try await Task.sleep(for: .milliseconds(50))
+            ready = try await admin("/readyz", token: nil)
+        }
+        return ready
     }
 
     /// Posts `body` signed with the source's secret (or `signedWith`) to `/v1/webhooks/{source}`.
@@ -219,20 +239,4 @@ struct Stack {
 
 enum StackError: Error {
     case timeout(String)
-}
-
-extension FeishuLogin {
-    /// The whole login as a browser would go through it: open the authorize URL, follow the redirect to the
-    /// listener, exchange the code, store the pair.
-    func completeThroughRedirect() async throws -> StoredUserToken {
-        let state = FeishuLogin.newState()
-        let url = authorizeURL(state: state)
-        let listening = PortAnnouncement()
-        async let code = receiveCode(state: state, timeout: .seconds(10)) { listening.announce(1) }
-        _ = await listening.port()
-        // The "browser": follows the authorize page's redirect to the listener.
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
-        _ = try await response.body.collect(upTo: 1 << 16)
-        return try await complete(code: try await code)
-    }
 }
