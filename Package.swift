@@ -26,43 +26,30 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
+        // Core: system libraries, secrets, domain types.
         .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        .target(
-            name: "WebhookSignature",
-            dependencies: ["COpenSSL"],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "MailboxNaming",
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "HireBindCore",
-            dependencies: [
-                "MailboxNaming",
-                "WebhookSignature",
-                .product(name: "Yams", package: "Yams"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        .target(name: "Secrets", swiftSettings: swiftSettings),
+        .target(name: "HireBindCore", dependencies: ["Secrets"], swiftSettings: swiftSettings),
+
+        // Stores, clients, naming, signatures: each depends on core types only.
+        .target(name: "WebhookSignature", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "MailboxNaming", swiftSettings: swiftSettings),
         .target(
             name: "JobStore",
             dependencies: [
-                "HireBindCore",
-                "MailboxNaming",
+                "HireBindCore", "Secrets",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "FeishuAPI",
             dependencies: [
-                "HireBindCore",
+                "Secrets",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -70,26 +57,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(
-            name: "FeishuSandbox",
-            dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+
+        // The service.
         .target(
             name: "HireBind",
             dependencies: [
-                "HireBindCore",
-                "JobStore",
-                "FeishuAPI",
-                "FeishuSandbox",
-                "MailboxNaming",
-                "WebhookSignature",
-                "DryRun",
+                "HireBindCore", "Secrets", "JobStore", "FeishuAPI", "MailboxNaming", "WebhookSignature",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -102,10 +76,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+
+        // Dry runs: the Feishu simulator and the executable's in-process wiring of it. The service never links them.
+        .target(
+            name: "FeishuSandbox",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "DryRun",
             dependencies: [
-                "WebhookSignature",
+                "HireBind", "HireBindCore", "FeishuSandbox", "WebhookSignature", "Secrets",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -114,45 +101,59 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+
+        // The command line.
         .executableTarget(
             name: "hirebind",
             dependencies: [
-                "HireBind",
-                "DryRun",
-                "HireBindCore",
-                "JobStore",
-                "FeishuSandbox",
-                "WebhookSignature",
+                "HireBind", "DryRun", "HireBindCore", "JobStore", "FeishuSandbox", "MailboxNaming", "WebhookSignature",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
+
+        // The test kit: the whole stack on loopback ports, the store contract suite's engines, HTTP helpers.
+        .target(
+            name: "HireBindTesting",
+            dependencies: [
+                "HireBind", "HireBindCore", "JobStore", "FeishuSandbox", "DryRun", "WebhookSignature", "Secrets",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/HireBindTesting",
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "WebhookSignatureTests", dependencies: ["WebhookSignature"], swiftSettings: swiftSettings),
         .testTarget(name: "MailboxNamingTests", dependencies: ["MailboxNaming"], swiftSettings: swiftSettings),
-        .testTarget(name: "HireBindCoreTests", dependencies: ["HireBindCore", "MailboxNaming"], swiftSettings: swiftSettings),
-        .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "HireBindCore", "MailboxNaming"], swiftSettings: swiftSettings),
+        .testTarget(name: "HireBindCoreTests", dependencies: ["HireBindCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "JobStoreTests",
+            dependencies: ["JobStore", "HireBindCore", "HireBindTesting", "Secrets"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "FeishuAPITests",
             dependencies: [
-                "FeishuAPI", "FeishuSandbox", "HireBindCore", "DryRun",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                "FeishuAPI", "FeishuSandbox", "HireBindTesting", "Secrets", "DryRun", "HireBind",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FeishuSandboxTests",
             dependencies: [
-                "FeishuSandbox", "DryRun",
+                "FeishuSandbox", "HireBindTesting", "DryRun", "HireBind",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -162,10 +163,13 @@ let package = Package(
         .testTarget(
             name: "HireBindTests",
             dependencies: [
-                "HireBind", "HireBindCore", "JobStore", "FeishuSandbox", "WebhookSignature", "DryRun",
+                "HireBind", "HireBindCore", "JobStore", "FeishuAPI", "FeishuSandbox", "WebhookSignature", "DryRun", "HireBindTesting",
+                "MailboxNaming", "Secrets",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

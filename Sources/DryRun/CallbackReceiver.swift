@@ -1,3 +1,5 @@
+// CallbackReceiver: a stand-in HR callback endpoint that verifies each signature and keeps what arrived.
+
 import Foundation
 import HTTPTypes
 import Hummingbird

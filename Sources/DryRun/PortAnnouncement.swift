@@ -1,3 +1,5 @@
+// PortAnnouncement: hands the port a server bound to (port 0 picks a free one) to whoever waits for it.
+
 /// Hands the port a server bound to (port 0 picks a free one) to whoever waits for it.
 public struct PortAnnouncement: Sendable {
     private let stream: AsyncStream<Int>

@@ -1,4 +1,4 @@
-import HireBindCore
+// FeishuCallError: a call to Feishu that did not succeed, with its class, failure and whether its outcome is unknown.
 
 /// A call to Feishu that did not succeed.
 public enum FeishuCallError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -12,7 +12,7 @@ public enum FeishuCallError: Error, Sendable, Hashable, CustomStringConvertible 
     case unexpectedResponse(httpStatus: Int, logID: String?)
     /// No usable token to call with: the call was not made. `operatorNeeded` when a person must act
     /// (log in again, fix the app credentials); otherwise the token service failed for a while.
-    case credentials(JobFailure, operatorNeeded: Bool)
+    case credentials(FeishuFailure, operatorNeeded: Bool)
 
     public var errorClass: FeishuErrorClass {
         switch self {
@@ -30,17 +30,30 @@ public enum FeishuCallError: Error, Sendable, Hashable, CustomStringConvertible 
         }
     }
 
+    /// No usable credentials, and only a person can fix that: every job would fail alike, so jobs wait.
+    public static func operatorNeeded(code: String, message: String, hint: String, needsLogin: Bool = false) -> FeishuCallError {
+        .credentials(FeishuFailure(code: code, message: message, hint: hint, needsLogin: needsLogin), operatorNeeded: true)
+    }
+
+    /// The token service failed for a while: the call was not made, and is retried.
+    public static func credentialsUnavailable(code: String, message: String) -> FeishuCallError {
+        .credentials(FeishuFailure(code: code, message: message, hint: "hirebind retries."), operatorNeeded: false)
+    }
+
     /// The failure as the job history and the HR callback show it.
-    public var failure: JobFailure {
+    public var failure: FeishuFailure {
         switch self {
         case .api(let code, let message, let httpStatus, _, _):
-            JobFailure(code: String(code), message: message, hint: FeishuErrorCatalog.hint(code: code, httpStatus: httpStatus))
+            FeishuFailure(
+                code: String(code), message: message, hint: FeishuErrorCatalog.hint(code: code, httpStatus: httpStatus),
+                needsLogin: FeishuErrorCatalog.needsLogin(code: code)
+            )
         case .timeout:
-            JobFailure(code: "timeout", message: "Feishu did not answer in time", hint: "hirebind retries; the outcome of the timed-out call is unknown.")
+            FeishuFailure(code: "timeout", message: "Feishu did not answer in time", hint: "hirebind retries; the outcome of the timed-out call is unknown.")
         case .transport(let detail):
-            JobFailure(code: "transport", message: "connection to Feishu failed: \(detail)", hint: "hirebind retries; check the network path to the Feishu base URL.")
+            FeishuFailure(code: "transport", message: "connection to Feishu failed: \(detail)", hint: "hirebind retries; check the network path to the Feishu base URL.")
         case .unexpectedResponse(let status, _):
-            JobFailure(
+            FeishuFailure(
                 code: "http_\(status)", message: "Feishu answered HTTP \(status) without a JSON body",
                 hint: status >= 500 || status == 429 ? "hirebind retries." : "Check feishu.base_url points at the open platform."
             )

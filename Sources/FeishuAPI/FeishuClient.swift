@@ -1,9 +1,11 @@
-import AsyncHTTPClient
-import Foundation
-import HireBindCore
-import Logging
+// FeishuClient: the typed exchange-binding and user-id calls, each rate limited, timed out and classified.
+
+public import AsyncHTTPClient
+public import Foundation
+public import Logging
 import NIOCore
-import NIOHTTP1
+public import NIOHTTP1
+public import Secrets
 
 /// A typed client for the Feishu open platform endpoints hirebind uses.
 ///
@@ -37,9 +39,9 @@ public struct FeishuClient: Sendable {
         }
     }
 
-    public init(httpClient: HTTPClient, baseURL: String, timeoutSeconds: Double, rateLimiters: RateLimiters = RateLimiters(), logger: Logger) {
+    public init(httpClient: HTTPClient, hosts: FeishuHosts, timeoutSeconds: Double, rateLimiters: RateLimiters = RateLimiters(), logger: Logger) {
         self.httpClient = httpClient
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.baseURL = hosts.openBaseURL
         self.timeout = .milliseconds(Int64(timeoutSeconds * 1000))
         self.timeoutSeconds = timeoutSeconds
         self.rateLimiters = rateLimiters

@@ -1,3 +1,5 @@
+// FeishuErrorCatalog: every documented error code with its class and an operator hint.
+
 /// What to do about a Feishu error.
 public enum FeishuErrorClass: String, Sendable, Hashable, Codable {
     /// Try again later with backoff (server errors, contention, timeouts).
@@ -54,7 +56,7 @@ public enum FeishuErrorCatalog {
         99991400: Entry(errorClass: .rateLimited, message: "request trigger frequency limit",
                         hint: "The platform rate limit was hit; hirebind waits for the reset and retries."),
         99991661: Entry(errorClass: .waitForOperator, message: "missing access token",
-                        hint: "No access token was sent: run `hirebind feishu login` (or set feishu.user_access_token); jobs wait until then."),
+                        hint: "No access token was sent: a tenant super admin must log in (or a fixed user token be configured)."),
         99991663: Entry(errorClass: .refreshThenRetry, message: "invalid tenant access token",
                         hint: "The tenant_access_token was refused: hirebind fetches a new one and retries."),
         99991664: Entry(errorClass: .refreshThenRetry, message: "invalid app access token",
@@ -62,9 +64,9 @@ public enum FeishuErrorCatalog {
         99991665: Entry(errorClass: .refreshThenRetry, message: "invalid tenant or app access token",
                         hint: "The tenant_access_token was refused: hirebind fetches a new one and retries."),
         99991668: Entry(errorClass: .refreshThenRetry, message: "invalid user access token",
-                        hint: "The user_access_token was refused: hirebind refreshes it and retries; if the refresh fails, run `hirebind feishu login`."),
+                        hint: "The user_access_token was refused: hirebind refreshes it and retries; if the refresh fails, a tenant super admin must log in again."),
         99991677: Entry(errorClass: .refreshThenRetry, message: "user access token expired",
-                        hint: "The user_access_token expired: hirebind refreshes it and retries; if the refresh fails, run `hirebind feishu login`."),
+                        hint: "The user_access_token expired: hirebind refreshes it and retries; if the refresh fails, a tenant super admin must log in again."),
         99991672: Entry(errorClass: .waitForOperator, message: "app scope missing",
                         hint: "Grant the app the calendar:exchange.bindings:create scope and publish a new version."),
         99991676: Entry(errorClass: .waitForOperator, message: "token scope missing",
@@ -80,6 +82,11 @@ public enum FeishuErrorCatalog {
         if httpStatus == 429 { return .rateLimited }
         if httpStatus >= 500 { return .retry }
         return .permanent
+    }
+
+    /// Codes only a new login by a tenant super admin can fix.
+    public static func needsLogin(code: Int) -> Bool {
+        [99991661, 99991668, 99991677, 99991676, 99991679].contains(code)
     }
 
     public static func hint(code: Int, httpStatus: Int) -> String {

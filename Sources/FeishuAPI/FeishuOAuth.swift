@@ -1,9 +1,11 @@
-import AsyncHTTPClient
-import Foundation
-import HireBindCore
-import Logging
+// FeishuOAuth: the authorization-code flow and the refresh of the rotating refresh token.
+
+public import AsyncHTTPClient
+public import Foundation
+public import Logging
 import NIOCore
 import NIOHTTP1
+public import Secrets
 
 /// The OAuth 2 authorization-code flow of the open platform: the authorize URL a tenant super admin opens,
 /// the code exchange, and the refresh of the single-use, rotating refresh token
@@ -13,17 +15,15 @@ public struct FeishuOAuth: Sendable {
     public static let authorizePath = "/open-apis/authen/v1/authorize"
 
     let httpClient: HTTPClient
-    let baseURL: String
-    let accountsURL: String
+    let hosts: FeishuHosts
     let appID: Secret
     let appSecret: Secret
     let timeout: TimeAmount
     let logger: Logger
 
-    public init(httpClient: HTTPClient, baseURL: String, accountsURL: String, appID: Secret, appSecret: Secret, timeoutSeconds: Double, logger: Logger) {
+    public init(httpClient: HTTPClient, hosts: FeishuHosts, appID: Secret, appSecret: Secret, timeoutSeconds: Double, logger: Logger) {
         self.httpClient = httpClient
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.accountsURL = accountsURL.hasSuffix("/") ? String(accountsURL.dropLast()) : accountsURL
+        self.hosts = hosts
         self.appID = appID
         self.appSecret = appSecret
         self.timeout = .milliseconds(Int64(timeoutSeconds * 1000))
@@ -36,11 +36,11 @@ public struct FeishuOAuth: Sendable {
             ("client_id", appID.value), ("response_type", "code"), ("redirect_uri", redirectURI),
             ("scope", scopes.joined(separator: " ")), ("state", state),
         ]
-        return accountsURL + Self.authorizePath + "?" + query.map { "\($0.0)=\(FeishuClient.percentEncodePathSegment($0.1))" }.joined(separator: "&")
+        return hosts.accountsURL + Self.authorizePath + "?" + query.map { "\($0.0)=\(FeishuClient.percentEncodePathSegment($0.1))" }.joined(separator: "&")
     }
 
     /// Exchanges the code the redirect carried for a token pair.
-    public func exchange(code: String, redirectURI: String, now: Date = Date()) async throws(OAuthError) -> UserTokenPair {
+    public func exchange(code: String, redirectURI: String, now: Date = Date()) async throws(OAuthError) -> OAuthTokenPair {
         try await tokenRequest([
             "grant_type": "authorization_code", "client_id": appID.value, "client_secret": appSecret.value,
             "code": code, "redirect_uri": redirectURI,
@@ -48,17 +48,17 @@ public struct FeishuOAuth: Sendable {
     }
 
     /// Uses the refresh token (once: it is single-use) for a new pair. Store the new pair before using it.
-    public func refresh(_ refreshToken: Secret, now: Date = Date()) async throws(OAuthError) -> UserTokenPair {
+    public func refresh(_ refreshToken: Secret, now: Date = Date()) async throws(OAuthError) -> OAuthTokenPair {
         try await tokenRequest([
             "grant_type": "refresh_token", "client_id": appID.value, "client_secret": appSecret.value,
             "refresh_token": refreshToken.value,
         ], now: now)
     }
 
-    func tokenRequest(_ fields: [String: String], now: Date) async throws(OAuthError) -> UserTokenPair {
+    func tokenRequest(_ fields: [String: String], now: Date) async throws(OAuthError) -> OAuthTokenPair {
         let reply: JSONPost.Reply<TokenAnswer>
         do {
-            reply = try await JSONPost.send(fields, to: baseURL + Self.tokenPath, httpClient: httpClient, timeout: timeout, logger: logger)
+            reply = try await JSONPost.send(fields, to: hosts.openBaseURL + Self.tokenPath, httpClient: httpClient, timeout: timeout, logger: logger)
         } catch {
             throw OAuthError(code: nil, httpStatus: nil, description: "cannot reach the token endpoint: \(error)")
         }
@@ -72,7 +72,7 @@ public struct FeishuOAuth: Sendable {
                 description: answer.errorDescription ?? answer.error ?? answer.msg ?? "the token endpoint answered without a token"
             )
         }
-        return UserTokenPair(
+        return OAuthTokenPair(
             accessToken: Secret(access), accessExpiresAt: now.addingTimeInterval(expiresIn),
             refreshToken: answer.refreshToken.map(Secret.init),
             refreshExpiresAt: answer.refreshToken == nil ? nil : now.addingTimeInterval(answer.refreshTokenExpiresIn ?? 0),
@@ -132,20 +132,20 @@ public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The failure as jobs, logs and `/readyz` show it.
-    public var failure: JobFailure {
+    public var failure: FeishuFailure {
         let code = self.code.map { "oauth_\($0)" } ?? "oauth"
         if let known = self.code.flatMap({ Self.deadRefreshTokenCodes[$0] }) {
-            return JobFailure(
-                code: code, message: known,
-                hint: "Run `hirebind feishu login --config <file>` as a tenant super admin to store a new token pair; jobs wait until then."
+            return FeishuFailure(
+                code: code, message: known, hint: "A tenant super admin must log in again to store a new token pair.",
+                needsLogin: true
             )
         }
         if isTransient {
-            return JobFailure(code: code, message: "the token endpoint failed: \(description)", hint: "hirebind retries the refresh.")
+            return FeishuFailure(code: code, message: "the token endpoint failed: \(description)", hint: "hirebind retries the refresh.")
         }
-        return JobFailure(
+        return FeishuFailure(
             code: code, message: "the token endpoint refused: \(description)",
-            hint: "Check feishu.app_id and feishu.app_secret, then run `hirebind feishu login`; jobs wait until then."
+            hint: "Check feishu.app_id and feishu.app_secret, then log in again.", needsLogin: true
         )
     }
 }

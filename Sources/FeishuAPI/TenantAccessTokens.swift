@@ -1,9 +1,11 @@
-import AsyncHTTPClient
-import Foundation
-import HireBindCore
-import Logging
+// TenantAccessTokens: the app's tenant_access_token, cached and renewed before it expires.
+
+public import AsyncHTTPClient
+public import Foundation
+public import Logging
 import NIOCore
 import NIOHTTP1
+public import Secrets
 
 /// The app's `tenant_access_token` (`POST /open-apis/auth/v3/tenant_access_token/internal`), cached and
 /// renewed when less than `renewWithin` is left; one renewal at a time.
@@ -21,11 +23,11 @@ public actor TenantAccessTokens {
     private var renewal: Task<Secret, any Error>?
 
     public init(
-        httpClient: HTTPClient, baseURL: String, appID: Secret, appSecret: Secret, timeoutSeconds: Double,
+        httpClient: HTTPClient, hosts: FeishuHosts, appID: Secret, appSecret: Secret, timeoutSeconds: Double,
         renewWithin: TimeInterval = 1800, logger: Logger
     ) {
         self.httpClient = httpClient
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.baseURL = hosts.openBaseURL
         self.appID = appID
         self.appSecret = appSecret
         self.timeout = .milliseconds(Int64(timeoutSeconds * 1000))
@@ -74,12 +76,9 @@ public actor TenantAccessTokens {
             if status >= 500 {
                 throw .api(code: answer.code, message: answer.msg ?? "", httpStatus: status, logID: reply.logID)
             }
-            throw .credentials(
-                JobFailure(
-                    code: "tenant_token_\(answer.code)", message: "Feishu refused the app credentials: \(answer.msg ?? "no message")",
-                    hint: "Check feishu.app_id and feishu.app_secret (and that the app is enabled in the tenant); jobs wait until then."
-                ),
-                operatorNeeded: true
+            throw .operatorNeeded(
+                code: "tenant_token_\(answer.code)", message: "Feishu refused the app credentials: \(answer.msg ?? "no message")",
+                hint: "Check feishu.app_id and feishu.app_secret (and that the app is enabled in the tenant); jobs wait until then."
             )
         }
         let secret = Secret(token)

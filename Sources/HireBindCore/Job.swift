@@ -1,4 +1,4 @@
-import MailboxNaming
+// Job: a bind or unbind job as workers and the admin API see it, its status, failures and the HR result.
 
 /// Where a bind job stands.
 public enum JobStatus: String, Sendable, Codable, CaseIterable {
@@ -70,17 +70,22 @@ public struct BindJob: Sendable, Hashable, Codable {
     /// A call for the job may have taken effect unseen (it timed out, its connection dropped, or its worker
     /// stopped mid-call): from then on the worker looks the binding up before it creates it.
     public var outcomeUnknown: Bool
+    /// Results of this job put in the outbox so far; the next one is numbered after them.
+    public var callbacksQueued: Int
     public var lastError: JobFailure?
-    public var namingTrace: NamingTrace?
+    /// Why the job got its address (rule set, romanised names, each candidate tried), as the naming rules wrote it.
+    public var namingTrace: JSONValue?
 
     public init(
         id: String, kind: JobKind = .bind, source: String, eventID: String, employeeID: String, feishuUserID: String,
         lookupEmail: String? = nil, lookupMobile: String? = nil,
         exchangeAccount: String, adminAccount: String, userIDType: String, callbackURL: String?,
         status: JobStatus, attempts: Int, bindingID: String? = nil, syncStatus: String? = nil, followingSync: Bool = false,
-        targetJobID: String? = nil, outcomeUnknown: Bool = false, lastError: JobFailure? = nil, namingTrace: NamingTrace? = nil
+        targetJobID: String? = nil, outcomeUnknown: Bool = false, callbacksQueued: Int = 0, lastError: JobFailure? = nil,
+        namingTrace: JSONValue? = nil
     ) {
         self.outcomeUnknown = outcomeUnknown
+        self.callbacksQueued = callbacksQueued
         self.id = id
         self.kind = kind
         self.lookupEmail = lookupEmail
@@ -112,6 +117,7 @@ public struct BindJob: Sendable, Hashable, Codable {
         case followingSync = "following_sync"
         case targetJobID = "target_job_id"
         case outcomeUnknown = "outcome_unknown"
+        case callbacksQueued = "callbacks_queued"
         case employeeID = "employee_id"
         case feishuUserID = "feishu_user_id"
         case exchangeAccount = "exchange_account"

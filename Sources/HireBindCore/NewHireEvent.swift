@@ -1,5 +1,6 @@
-import Foundation
-import MailboxNaming
+// NewHireEvent: the canonical event body an HR system posts, its fields and their validation.
+
+public import Foundation
 
 /// The canonical new-hire event an HR system posts to `POST /v1/webhooks/{source}`.
 public struct NewHireEvent: Sendable, Hashable, Codable {
@@ -96,19 +97,6 @@ public struct Employee: Sendable, Hashable, Codable {
         company = try c.decodeIfPresent(String.self, forKey: .company)
         location = try c.decodeIfPresent(String.self, forKey: .location)
         employmentType = try c.decodeIfPresent(String.self, forKey: .employmentType)
-    }
-
-    /// The name as the naming rules take it.
-    public var personName: PersonName {
-        PersonName(
-            given: givenName, family: familyName, middle: middleName, preferredGiven: preferredGivenName, fullName: fullName,
-            romanizedGiven: romanizedGivenName, romanizedFamily: romanizedFamilyName, requestedAddress: email
-        )
-    }
-
-    /// The attributes naming rule sets are chosen by.
-    public var attributes: EmployeeAttributes {
-        EmployeeAttributes(company: company, department: department, location: location, employmentType: employmentType)
     }
 
     enum CodingKeys: String, CodingKey {

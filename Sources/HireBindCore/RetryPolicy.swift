@@ -1,3 +1,5 @@
+// RetryPolicy: exponential backoff with jitter, as configured for Feishu calls and callbacks.
+
 /// Exponential backoff with full jitter: the n-th retry waits a random time in
 /// `[delay/2, delay]` where `delay = min(maxSeconds, baseSeconds × 2^(n-1))`.
 public struct RetryPolicy: Sendable, Hashable, Codable {

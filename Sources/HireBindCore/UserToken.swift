@@ -1,4 +1,7 @@
-import Foundation
+// UserToken: the tenant super admin's token pair as the service and the store keep it.
+
+public import Foundation
+public import Secrets
 
 /// A tenant super admin's `user_access_token` and the single-use `refresh_token` that renews it.
 public struct UserTokenPair: Sendable, Hashable {

@@ -97,7 +97,7 @@ struct Demo: AsyncParsableCommand {
             print("   → token pair stored (generation \(stored.generation)); the service refreshes it before it expires\n")
 
             let services = HireBindApplication.build(
-                configuration: configuration, secrets: secrets, namer: try configuration.naming.makeNamer(), store: store, httpClient: httpClient, logger: logger,
+                configuration: configuration, secrets: secrets, namer: try NamingRules.namer(configuration.naming), store: store, httpClient: httpClient, logger: logger,
                 onServerRunning: servicePort.announce
             )
             let service = ServiceGroup(configuration: .init(services: services, logger: logger))

@@ -1,4 +1,7 @@
+// HireBindCommand: the `hirebind` command line: `serve`, `check-config` and the subcommands of the other files.
+
 import ArgumentParser
+import DryRun
 import Foundation
 import HireBind
 import HireBindCore
@@ -25,11 +28,13 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let level = logLevel
         LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
-        let configuration = try HireBindConfiguration.load(path: config)
+        let logger = Logger(label: "hirebind")
+        let environment = ProcessInfo.processInfo.environment
+        let loaded = try HireBindConfiguration.load(path: config)
+        // A dry run (`sandbox.enabled`) starts the Feishu sandbox beside the service and points it there.
+        let dryRun = SandboxDryRun.prepare(loaded, secrets: try ServiceSecrets.resolve(loaded, environment: environment), logger: logger)
         try await HireBindApplication.run(
-            configuration: configuration,
-            environment: ProcessInfo.processInfo.environment,
-            logger: Logger(label: "hirebind")
+            configuration: dryRun.configuration, environment: environment, alongside: dryRun.services, logger: logger
         )
     }
 }
@@ -46,12 +51,12 @@ struct CheckConfig: AsyncParsableCommand {
     func run() async throws {
         let configuration = try HireBindConfiguration.load(path: config)
         _ = try ServiceSecrets.resolve(configuration, environment: ProcessInfo.processInfo.environment)
-        _ = try configuration.naming.makeNamer()
+        _ = try NamingRules.namer(configuration.naming)
         print("\(config): OK (\(configuration.sources.count) source(s), store \(configuration.database.path))")
     }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 extension ConfigurationError: LocalizedError {
-    public var errorDescription: String? { message }
+    public var errorDescription: String? { description }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HireBind
 import HireBindCore
 import JobStore
 

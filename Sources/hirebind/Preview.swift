@@ -84,7 +84,7 @@ struct Preview: AsyncParsableCommand {
             return NamingPreviewer(namer: try MailboxNamer(domain: "example.com"), store: nil, defaultAdminAccount: nil)
         }
         let configuration = try HireBindConfiguration.load(path: config)
-        let namer = try configuration.naming.makeNamer()
+        let namer = try NamingRules.namer(configuration.naming)
         // Offline: an existing store is read; a missing one is not created.
         let store = FileManager.default.fileExists(atPath: configuration.database.path) ? try SQLiteJobStore(path: configuration.database.path) : nil
         return NamingPreviewer(namer: namer, store: store, defaultAdminAccount: configuration.feishu.adminAccount)

@@ -1,10 +1,13 @@
+@testable import FeishuAPI
 import AsyncHTTPClient
 import DryRun
-@testable import FeishuAPI
 import FeishuSandbox
 import Foundation
+import HireBind
 import HireBindCore
+import HireBindTesting
 import Logging
+import Secrets
 import Testing
 
 /// The client against the sandbox over real HTTP.
@@ -16,7 +19,7 @@ import Testing
         let sandbox = FeishuSandbox(configuration: SandboxConfiguration(superAdminTokens: [Self.token.value], usersNotInTenant: ["ou_gone"]))
         let port = PortAnnouncement()
         try await withRunningServices([sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: port.announce)], logger: logger) { _ in
-            let client = FeishuClient(httpClient: .shared, baseURL: "http://127.0.0.1:\(await port.port()!)/", timeoutSeconds: timeoutSeconds, logger: logger)
+            let client = FeishuClient(httpClient: .shared, hosts: FeishuHosts(singleHost: "http://127.0.0.1:\(await port.port()!)/"), timeoutSeconds: timeoutSeconds, logger: logger)
             try await body(client, sandbox)
         }
     }
@@ -102,7 +105,7 @@ import Testing
 
     @Test func unreachableServerIsATransportError() async throws {
         // Port 9 (discard) is closed on loopback: the connection is refused.
-        let client = FeishuClient(httpClient: .shared, baseURL: "http://127.0.0.1:9", timeoutSeconds: 2, logger: logger)
+        let client = FeishuClient(httpClient: .shared, hosts: FeishuHosts(singleHost: "http://127.0.0.1:9"), timeoutSeconds: 2, logger: logger)
         let error = try await #require(throws: FeishuCallError.self) { _ = try await client.createExchangeBinding(request, userIDType: "open_id", accessToken: Self.token) }
         guard case .transport = error else { Issue.record("expected a transport error, got \(error)"); return }
         #expect(error.errorClass == .retry)

@@ -3,8 +3,11 @@ import DryRun
 import FeishuAPI
 import FeishuSandbox
 import Foundation
+import HireBind
 import HireBindCore
+import HireBindTesting
 import Logging
+import Secrets
 import Testing
 
 /// The OAuth client and the tenant token cache against the sandbox over real HTTP.
@@ -24,7 +27,7 @@ import Testing
     @Test func tenantTokenIsCachedAndRenewedBeforeItExpires() async throws {
         try await withSandbox({ $0.tenantAccessTokenSeconds = 2 }) { base, sandbox in
             let tokens = TenantAccessTokens(
-                httpClient: .shared, baseURL: base, appID: Secret("cli_sandbox_app"), appSecret: Secret("sandbox-app-secret"),
+                httpClient: .shared, hosts: FeishuHosts(singleHost: base), appID: Secret("cli_sandbox_app"), appSecret: Secret("sandbox-app-secret"),
                 timeoutSeconds: 5, renewWithin: 1, logger: logger
             )
             let first = try await tokens.token()
@@ -42,7 +45,7 @@ import Testing
     @Test func wrongAppSecretWaitsForAnOperatorWithoutEchoingIt() async throws {
         try await withSandbox { base, _ in
             let tokens = TenantAccessTokens(
-                httpClient: .shared, baseURL: base, appID: Secret("cli_sandbox_app"), appSecret: Secret("wrong-secret-value"),
+                httpClient: .shared, hosts: FeishuHosts(singleHost: base), appID: Secret("cli_sandbox_app"), appSecret: Secret("wrong-secret-value"),
                 timeoutSeconds: 5, logger: logger
             )
             let error = try await #require(throws: FeishuCallError.self) { _ = try await tokens.token() }
@@ -54,13 +57,15 @@ import Testing
     @Test func refreshTokenErrorsAreClassified() async throws {
         try await withSandbox { base, _ in
             let oauth = FeishuOAuth(
-                httpClient: .shared, baseURL: base, accountsURL: base, appID: Secret("cli_sandbox_app"), appSecret: Secret("sandbox-app-secret"),
+                httpClient: .shared, hosts: FeishuHosts(singleHost: base), appID: Secret("cli_sandbox_app"), appSecret: Secret("sandbox-app-secret"),
                 timeoutSeconds: 5, logger: logger
             )
             let error = try await #require(throws: OAuthError.self) { _ = try await oauth.refresh(Secret("ur-unknown")) }
             #expect(error.code == 20026)
             #expect(!error.isTransient)
-            #expect(error.failure.hint.contains("hirebind feishu login"))
+            // Only a new login helps; the service names the command (JobFailureMappingTests).
+            #expect(error.failure.needsLogin)
+            #expect(!error.failure.hint.contains("hirebind"))
             let url = oauth.authorizeURL(redirectURI: "http://127.0.0.1:8914/callback", scopes: ["offline_access", "calendar:calendar"], state: "s")
             #expect(url.hasPrefix(base + "/open-apis/authen/v1/authorize?client_id=cli_sandbox_app&response_type=code"))
             #expect(url.contains("scope=offline_access%20calendar%3Acalendar"))

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import DryRun
 import FeishuSandbox
 import Foundation
+import HireBind
 import Logging
 import NIOCore
 import NIOHTTP1

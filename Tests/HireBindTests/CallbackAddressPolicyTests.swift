@@ -1,7 +1,10 @@
+@testable import HireBind
 import DryRun
 import Foundation
+import HireBindCore
+import HireBindTesting
+import Secrets
 import Testing
-@testable import HireBind
 
 @Suite struct CallbackAddressPolicyTests {
     let policy = CallbackAddressPolicy(allowedHosts: ["hr.example.com", "*.corp.example"], defaultURL: "https://default.example.org/cb", allowPrivateAddresses: false)
@@ -49,7 +52,7 @@ import Testing
     }
 
     @Test func deliveryToAnInternalAddressIsRefusedAndDead() async throws {
-        try await Stack.with(allowPrivateCallbacks: false, callbackHost: "localhost") { stack in
+        try await Stack.with(.init { $0.allowPrivateCallbacks = false; $0.callbackHost = "localhost" }) { stack in
             let answer = try await stack.postWebhook(Stack.event("evt-internal"))
             _ = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
             var dead: [[String: Any]] = []

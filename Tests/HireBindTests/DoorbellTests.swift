@@ -1,4 +1,7 @@
 import HireBind
+import HireBindCore
+import HireBindTesting
+import Secrets
 import Testing
 
 @Suite struct DoorbellTests {

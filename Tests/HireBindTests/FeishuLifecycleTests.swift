@@ -1,8 +1,11 @@
 import DryRun
 import FeishuSandbox
 import Foundation
+import HireBind
 import HireBindCore
+import HireBindTesting
 import JobStore
+import Secrets
 import Testing
 
 /// What happens around the bind call: the sync follow-up and its second callback, user id lookup,
@@ -16,7 +19,7 @@ import Testing
     }
 
     @Test func syncIsFollowedUntilDoneAndReportedInASecondCallback() async throws {
-        try await Stack.with(sync: Self.followSync, sandboxSettings: { $0.syncSeconds = 1 }) { stack in
+        try await Stack.with(.init { $0.sync = Self.followSync; $0.sandboxSettings = { $0.syncSeconds = 1 } }) { stack in
             let answer = try await stack.postWebhook(Stack.event("evt-sync"))
             let jobID = try #require(answer.json["job_id"] as? String)
             let results = try await results(stack, count: 2)
@@ -38,7 +41,7 @@ import Testing
     }
 
     @Test func failedSyncIsReportedWithAHint() async throws {
-        try await Stack.with(sync: Self.followSync, sandboxSettings: { $0.syncSeconds = 0.5; $0.syncFailingAccounts = ["wei.zhang@example.com"] }) { stack in
+        try await Stack.with(.init { $0.sync = Self.followSync; $0.sandboxSettings = { $0.syncSeconds = 0.5; $0.syncFailingAccounts = ["wei.zhang@example.com"] } }) { stack in
             _ = try await stack.postWebhook(Stack.event("evt-sync-err"))
             let results = try await results(stack, count: 2)
             try #require(results.count == 2)
@@ -51,7 +54,7 @@ import Testing
 
     @Test func syncFollowUpGivesUpAtItsDeadline() async throws {
         let shortDeadline = SyncSettings(follow: true, firstPollSeconds: 0.2, maxPollSeconds: 0.3, deadlineHours: 1.0 / 3600)
-        try await Stack.with(sync: shortDeadline, sandboxSettings: { $0.syncSeconds = 3600 }) { stack in
+        try await Stack.with(.init { $0.sync = shortDeadline; $0.sandboxSettings = { $0.syncSeconds = 3600 } }) { stack in
             _ = try await stack.postWebhook(Stack.event("evt-sync-slow"))
             let results = try await results(stack, count: 2)
             try #require(results.count == 2)
@@ -147,7 +150,7 @@ import Testing
 
     @Test func burstOf200JobsSeesNo429() async throws {
         let worker = WorkerSettings(concurrency: 16, leaseSeconds: 30, pollSeconds: 0.1)
-        try await Stack.with(worker: worker) { stack in
+        try await Stack.with(.init { $0.worker = worker }) { stack in
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<200 {
                     group.addTask {

@@ -1,20 +1,22 @@
 import AsyncHTTPClient
+import DryRun
 import FeishuAPI
 import FeishuSandbox
 import Foundation
 import HireBind
 import HireBindCore
+import HireBindTesting
 import JobStore
 import Logging
 import NIOCore
-import DryRun
+import Secrets
 import Testing
 
 /// The tenant super admin's token on its own: login, refresh before expiry and on refusal, one refresher
 /// across replicas, and a dead refresh token that makes jobs wait until someone logs in again.
 @Suite struct FeishuTokenTests {
     @Test func loginStoresThePairAndBindingUsesIt() async throws {
-        try await Stack.with(login: true) { stack in
+        try await Stack.with(.init { $0.login = true }) { stack in
             let stored = try #require(try await stack.store.userToken())
             #expect(stored.generation == 1)
             #expect(stored.pair.refreshToken != nil)
@@ -29,7 +31,7 @@ import Testing
 
     @Test func tokenExpiringMidRunIsRefreshedAndRotated() async throws {
         // Access tokens live 3 s and are refreshed with 1.5 s left.
-        try await Stack.with(login: true, refreshMarginSeconds: 1.5, sandboxSettings: { $0.userAccessTokenSeconds = 3 }) { stack in
+        try await Stack.with(.init { $0.login = true; $0.refreshMarginSeconds = 1.5; $0.sandboxSettings = { $0.userAccessTokenSeconds = 3 } }) { stack in
             let first = try #require(try await stack.store.userToken())
             for index in 0..<4 {
                 let answer = try await stack.postWebhook(Stack.event("evt-mid-\(index)", given: "Wei\(index)", family: "Zhang"))
@@ -48,7 +50,7 @@ import Testing
     }
 
     @Test func loginIsKeptAliveWithoutJobs() async throws {
-        try await Stack.with(login: true, refreshMarginSeconds: 1.5, sandboxSettings: { $0.userAccessTokenSeconds = 2 }) { stack in
+        try await Stack.with(.init { $0.login = true; $0.refreshMarginSeconds = 1.5; $0.sandboxSettings = { $0.userAccessTokenSeconds = 2 } }) { stack in
             try await Task.sleep(for: .milliseconds(2500))
             #expect(try await stack.store.userToken()?.generation ?? 0 >= 2)
             #expect(await stack.sandbox.state.refreshesGranted >= 1)
@@ -57,7 +59,7 @@ import Testing
     }
 
     @Test func missingLoginIsReportedAtStart() async throws {
-        try await Stack.with(login: false, useFixedToken: false) { stack in
+        try await Stack.with(.init { $0.login = false; $0.useFixedToken = false }) { stack in
             var ready = try await stack.readiness(200, not: true)
             #expect(ready.status == 503)
             #expect(ready.errorMessage?.contains("not_logged_in") == true)
@@ -70,7 +72,7 @@ import Testing
     }
 
     @Test func tokenRefusedByFeishuIsRefreshedWithoutUsingAnAttempt() async throws {
-        try await Stack.with(maxAttempts: 1, login: true) { stack in
+        try await Stack.with(.init { $0.maxAttempts = 1; $0.login = true }) { stack in
             _ = try await stack.sandboxCall("/sandbox/tokens/expire")
             let answer = try await stack.postWebhook(Stack.event("evt-expired"))
             let jobID = try #require(answer.json["job_id"] as? String)
@@ -83,7 +85,7 @@ import Testing
     }
 
     @Test func usedRefreshTokenMakesJobsWaitUntilTheNextLogin() async throws {
-        try await Stack.with(login: true) { stack in
+        try await Stack.with(.init { $0.login = true }) { stack in
             // Another client spends the stored refresh token (it is single-use), then the access token expires.
             let stored = try #require(try await stack.store.userToken())
             let rogue = try await stack.sandboxCall(FeishuSandbox.tokenPath, json: [
@@ -119,7 +121,7 @@ import Testing
     }
 
     @Test func replicasRefreshOnceBetweenThem() async throws {
-        try await Stack.with(login: true) { stack in
+        try await Stack.with(.init { $0.login = true }) { stack in
             _ = try await stack.sandboxCall("/sandbox/tokens/expire")
             let old = try #require(try await stack.store.userToken())
             // Two "replicas": two stores on one database file, each with its own refresher, twenty callers each.
@@ -128,7 +130,7 @@ import Testing
                 RefreshingUserAccessToken(
                     store: try SQLiteJobStore(path: path),
                     oauth: FeishuOAuth(
-                        httpClient: .shared, baseURL: stack.sandboxURL, accountsURL: stack.sandboxURL, appID: Secret(Stack.appID),
+                        httpClient: .shared, hosts: FeishuHosts(singleHost: stack.sandboxURL), appID: Secret(Stack.appID),
                         appSecret: Secret(Stack.appSecret), timeoutSeconds: 5, logger: Logger(label: "replica")
                     ),
                     refreshMargin: 60, health: FeishuHealth(), metrics: HireBindMetrics(), logger: Logger(label: "replica")

@@ -1,5 +1,9 @@
 import Foundation
+import HireBind
+import HireBindCore
+import HireBindTesting
 import NIOHTTP1
+import Secrets
 import Testing
 import WebhookSignature
 
@@ -11,7 +15,7 @@ import WebhookSignature
     }
 
     @Test func bodyOverTheLimitIs413() async throws {
-        try await Stack.with(maxBodyBytes: 2048) { stack in
+        try await Stack.with(.init { $0.maxBodyBytes = 2048 }) { stack in
             var event = Stack.event("evt-big")
             event["padding"] = String(repeating: "x", count: 4096)
             let answer = try await stack.postWebhook(Array(try JSONSerialization.data(withJSONObject: event)))

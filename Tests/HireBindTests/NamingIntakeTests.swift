@@ -2,8 +2,10 @@ import FeishuSandbox
 import Foundation
 import HireBind
 import HireBindCore
+import HireBindTesting
 import JobStore
 import MailboxNaming
+import Secrets
 import Testing
 
 /// The naming rules as the intake applies them, over real HTTP.
@@ -15,7 +17,7 @@ import Testing
     ])
 
     @Test func ruleSetChoosesDomainAndAdminAccountAndTheTraceIsKept() async throws {
-        try await Stack.with(naming: Self.rules) { stack in
+        try await Stack.with(.init { $0.naming = Self.rules }) { stack in
             let answer = try await stack.postWebhook(Stack.event("evt-sh", given: "田芳", family: "单", extra: ["location": "Shanghai"]))
             #expect(answer.status == 202)
             #expect(answer.json["exchange_account"] as? String == "tianfang.shan@cn.example.com")
@@ -35,7 +37,7 @@ import Testing
     }
 
     @Test func kanjiWithoutRomanisationIs422NamingTheFields() async throws {
-        try await Stack.with(naming: Self.rules) { stack in
+        try await Stack.with(.init { $0.naming = Self.rules }) { stack in
             let refused = try await stack.postWebhook(Stack.event("evt-tokyo", given: "太郎", family: "山田", extra: ["location": "Tokyo"]))
             #expect(refused.status == 422)
             #expect(refused.errorCode == "unusable_name")
@@ -61,7 +63,7 @@ import Testing
 
     @Test func noMatchingRuleSetIs422() async throws {
         let rules = NamingSettings(ruleSets: [NamingRuleSet(name: "sales", when: RuleCondition(department: ["Sales"]), domain: "example.com")])
-        try await Stack.with(naming: rules) { stack in
+        try await Stack.with(.init { $0.naming = rules }) { stack in
             let answer = try await stack.postWebhook(Stack.event("evt-norule"))
             #expect(answer.status == 422)
             #expect(answer.errorCode == "no_naming_rule")
@@ -77,11 +79,7 @@ import Testing
     @Test func previewSeesTheStoreAndEarlierRowsButWritesNothing() async throws {
         let store = try store()
         let namer = try MailboxNamer(domain: "example.com")
-        let intake = Intake(
-            source: "hr", event: NewHireEvent(eventID: "e1", occurredAt: "2026-11-25T09:00:00Z", employee: Employee(employeeID: "E1", givenName: "伟", familyName: "张", feishuUserID: "ou_1")),
-            adminAccount: "admin@example.com", userIDType: "open_id", callbackURL: nil, receivedAt: Date()
-        )
-        _ = try await store.enqueue(intake, plan: namer.plan(for: intake.event.employee.personName))
+        _ = try await MailboxAssignerTests.intake(store: store, namer: namer).accept(MailboxAssignerTests.event("e1"), source: "hr")
         let previewer = NamingPreviewer(namer: namer, store: store, defaultAdminAccount: "admin@example.com")
         var handedOut: Set<String> = []
         let first = try await previewer.preview(PersonName(given: "伟", family: "张"), attributes: .init(), alsoTaken: &handedOut)

@@ -1,7 +1,10 @@
 import DryRun
 import FeishuSandbox
 import Foundation
+import HireBind
 import HireBindCore
+import HireBindTesting
+import Secrets
 import Testing
 import WebhookSignature
 
@@ -79,7 +82,7 @@ import WebhookSignature
     }
 
     @Test func permanentFailureReachesTheCallbackWithAHint() async throws {
-        try await Stack.with(usersNotInTenant: ["ou_gone"]) { stack in
+        try await Stack.with(.init { $0.usersNotInTenant = ["ou_gone"] }) { stack in
             let answer = try await stack.postWebhook(Stack.event("evt-gone", userID: "ou_gone"))
             let jobID = try #require(answer.json["job_id"] as? String)
             let detail = try await stack.finishedJob(jobID)
@@ -98,7 +101,7 @@ import WebhookSignature
     }
 
     @Test func retryableFailuresAreRetriedUntilBound() async throws {
-        try await Stack.with(maxAttempts: 5) { stack in
+        try await Stack.with(.init { $0.maxAttempts = 5 }) { stack in
             await stack.sandbox.state.inject([
                 .error(httpStatus: 500, code: 190003, msg: "internal service error"),
                 .nonJSON(httpStatus: 502),
@@ -118,7 +121,7 @@ import WebhookSignature
     }
 
     @Test func exhaustedAttemptsMakeTheJobDead() async throws {
-        try await Stack.with(maxAttempts: 2) { stack in
+        try await Stack.with(.init { $0.maxAttempts = 2 }) { stack in
             await stack.sandbox.state.inject(Array(repeating: .error(httpStatus: 500, code: 190003, msg: "internal service error"), count: 5))
             let answer = try await stack.postWebhook(Stack.event("evt-dead"))
             let detail = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
@@ -134,7 +137,7 @@ import WebhookSignature
     }
 
     @Test func callbackIsRetriedUntilDelivered() async throws {
-        try await Stack.with(receiverFailFirst: [503, 500, 404]) { stack in
+        try await Stack.with(.init { $0.receiverFailFirst = [503, 500, 404] }) { stack in
             let answer = try await stack.postWebhook(Stack.event("evt-cb"))
             let jobID = try #require(answer.json["job_id"] as? String)
             _ = try await stack.finishedJob(jobID)

@@ -1,18 +1,20 @@
+@testable import HireBind
+import AsyncHTTPClient
 import DryRun
 import FeishuSandbox
 import Foundation
 import HireBindCore
+import HireBindTesting
 import JobStore
-import ServiceLifecycle
-import AsyncHTTPClient
 import NIOHTTP1
+import Secrets
+import ServiceLifecycle
 import Testing
-@testable import HireBind
 
 /// Dead jobs and callbacks, lease renewal, graceful shutdown: nothing lost, nothing doubled.
 @Suite struct ReliabilityTests {
     @Test func deadJobIsListedAndRetriedByHand() async throws {
-        try await Stack.with(maxAttempts: 2) { stack in
+        try await Stack.with(.init { $0.maxAttempts = 2 }) { stack in
             await stack.sandbox.state.inject(Array(repeating: .error(httpStatus: 500, code: 190003, msg: "internal service error"), count: 2))
             let answer = try await stack.postWebhook(Stack.event("evt-revive"))
             let jobID = try #require(answer.json["job_id"] as? String)
@@ -37,7 +39,7 @@ import Testing
     }
 
     @Test func goneReceiverMakesTheCallbackDeadUntilRetried() async throws {
-        try await Stack.with(receiverFailFirst: [410]) { stack in
+        try await Stack.with(.init { $0.receiverFailFirst = [410] }) { stack in
             let answer = try await stack.postWebhook(Stack.event("evt-gone-cb"))
             let jobID = try #require(answer.json["job_id"] as? String)
             _ = try await stack.finishedJob(jobID)
@@ -59,7 +61,7 @@ import Testing
     }
 
     @Test func callbackGivesUpAfterItsMaximumAge() async throws {
-        try await Stack.with(callbackMaxAgeHours: 0.3 / 3600, receiverFailFirst: Array(repeating: 503, count: 100)) { stack in
+        try await Stack.with(.init { $0.callbackMaxAgeHours = 0.3 / 3600; $0.receiverFailFirst = Array(repeating: 503, count: 100) }) { stack in
             let answer = try await stack.postWebhook(Stack.event("evt-old-cb"))
             _ = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
             var dead: [[String: Any]] = []
@@ -73,7 +75,7 @@ import Testing
 
     @Test func slowCallKeepsItsLeaseAndIsNotDoubled() async throws {
         // The lease is shorter than the call: without renewal the second worker would take the job over and call again.
-        try await Stack.with(worker: WorkerSettings(concurrency: 2, leaseSeconds: 0.6, pollSeconds: 0.05)) { stack in
+        try await Stack.with(.init { $0.worker = WorkerSettings(concurrency: 2, leaseSeconds: 0.6, pollSeconds: 0.05) }) { stack in
             await stack.sandbox.state.inject([.delay(seconds: 1.5)])
             let answer = try await stack.postWebhook(Stack.event("evt-slow"))
             let detail = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
@@ -161,7 +163,7 @@ struct HTTPClientRequestBuilder {
     }
 
     @Test func rejectedCredentialsMakeJobsWaitAndReadinessDegraded() async throws {
-        try await Stack.with(maxAttempts: 1) { stack in
+        try await Stack.with(.init { $0.maxAttempts = 1 }) { stack in
             await stack.sandbox.state.inject([.error(httpStatus: 401, code: 99991677, msg: "user access token expired")])
             let answer = try await stack.postWebhook(Stack.event("evt-token"))
             let jobID = try #require(answer.json["job_id"] as? String)
@@ -179,7 +181,7 @@ struct HTTPClientRequestBuilder {
     }
 
     @Test func rateLimitAnswerWaitsForTheResetAndDoesNotCount() async throws {
-        try await Stack.with(maxAttempts: 1) { stack in
+        try await Stack.with(.init { $0.maxAttempts = 1 }) { stack in
             await stack.sandbox.state.inject([.error(httpStatus: 429, code: 99991400, msg: "request trigger frequency limit")])
             let answer = try await stack.postWebhook(Stack.event("evt-429"))
             let detail = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))

@@ -1,9 +1,12 @@
 import DryRun
 import FeishuSandbox
 import Foundation
+import HireBind
 import HireBindCore
+import HireBindTesting
 import JobStore
 import Logging
+import Secrets
 import Synchronization
 import Testing
 import WebhookSignature
@@ -42,7 +45,7 @@ final class CapturingLogHandler: LogHandler, Sendable {
         let capture = CapturingLogHandler()
         var logger = Logger(label: "hygiene") { _ in capture }
         logger.logLevel = .trace
-        try await Stack.with(maxAttempts: 2, logger: logger) { stack in
+        try await Stack.with(.init { $0.maxAttempts = 2; $0.logger = logger }) { stack in
             var bodies: [String] = []
             // A bound job, a refused signature, a forged admin call, a Feishu refusal.
             let answer = try await stack.postWebhook(Stack.event("evt-hygiene"))
@@ -76,7 +79,7 @@ final class CapturingLogHandler: LogHandler, Sendable {
         let capture = CapturingLogHandler()
         var logger = Logger(label: "hygiene") { _ in capture }
         logger.logLevel = .trace
-        try await Stack.with(logger: logger, login: true, sandboxSettings: { $0.userAccessTokenSeconds = 1 }) { stack in
+        try await Stack.with(.init { $0.logger = logger; $0.login = true; $0.sandboxSettings = { $0.userAccessTokenSeconds = 1 } }) { stack in
             let first = try #require(try await stack.store.userToken())
             // A refresh (the token lives a second), a lookup with the tenant token, an offboarding.
             try await Task.sleep(for: .milliseconds(1100))

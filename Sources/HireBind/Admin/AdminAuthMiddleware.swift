@@ -1,0 +1,23 @@
+// AdminAuthMiddleware: the admin API's one bearer-token check, in constant time, before any admin handler runs.
+
+import Hummingbird
+import HTTPTypes
+import Secrets
+import WebhookSignature
+
+/// Lets a request through only with `Authorization: Bearer <admin.token>`; without a configured token the admin
+/// API is disabled. Compared in constant time.
+struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: Secret?
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let token else {
+            throw APIError(.unauthorized, code: "admin_disabled", message: "the admin API is disabled: configure admin.token")
+        }
+        let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
+        guard ConstantTime.equals(Array(presented.utf8), Array(token.value.utf8)) else {
+            throw APIError(.unauthorized, code: "unauthorized", message: "a valid admin bearer token is required", headers: [.wwwAuthenticate: "Bearer"])
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,37 @@
+// HealthRoutes: `/healthz`, `/readyz` (draining, credentials, store) and `/metrics`.
+
+import HireBindCore
+import HTTPTypes
+import Hummingbird
+import JobStore
+import NIOCore
+
+/// Liveness, readiness and the Prometheus exposition.
+struct HealthRoutes: Sendable {
+    let drain: DrainSignal
+    let health: FeishuHealth
+    let store: any JobQueue
+    let metrics: HireBindMetrics
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.get("/healthz") { _, _ in Response.json(.ok, ["status": "ok"]) }
+        router.get("/readyz") { _, _ in
+            if drain.isDraining {
+                throw APIError(.serviceUnavailable, code: "shutting_down", message: "hirebind is shutting down")
+            }
+            if let problem = health.operatorAttention {
+                throw APIError(
+                    .serviceUnavailable, code: "feishu_credentials", message: "degraded: jobs wait: \(problem.code) \(problem.message): \(problem.hint)"
+                )
+            }
+            // The store answers.
+            _ = try await store.nextJobDue()
+            return Response.json(.ok, ["status": "ready"])
+        }
+        router.get("/metrics") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
+    }
+}

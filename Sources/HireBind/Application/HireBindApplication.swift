@@ -1,0 +1,146 @@
+// HireBindApplication: assembles the service: the HTTP routes, the workers and deliverers, in one service group.
+
+public import AsyncHTTPClient
+import FeishuAPI
+import Foundation
+import HTTPTypes
+public import Hummingbird
+public import JobStore
+public import Logging
+public import MailboxNaming
+import NIOCore
+public import ServiceLifecycle
+import UnixSignals
+
+/// Assembles the service from its configuration, its secrets and a store engine.
+public enum HireBindApplication {
+    /// The parts the routes and the workers share.
+    struct Shared {
+        let jobBell = Doorbell()
+        let callbackBell = Doorbell()
+        let drain = DrainSignal()
+        let health: FeishuHealth
+    }
+
+    /// Builds the services in the order a service group must run them: the HTTP server, the bind workers, the
+    /// callback deliverer and the drain signal. Shutdown runs in reverse: the drain signal turns webhooks away with
+    /// 503, the deliverer and the workers finish what they hold, then the server stops. `httpClient` is owned by
+    /// the caller, who shuts it down after the services stop.
+    public static func build(
+        configuration: HireBindConfiguration,
+        secrets: ServiceSecrets,
+        namer: MailboxNamer,
+        store: any HireBindStore,
+        httpClient: HTTPClient,
+        metrics: HireBindMetrics = HireBindMetrics(),
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> [any Service] {
+        let shared = Shared(health: FeishuHealth(metrics: metrics))
+        let feishuSettings = configuration.feishu
+        let feishu = FeishuClient(httpClient: httpClient, hosts: feishuSettings.hosts, timeoutSeconds: feishuSettings.timeoutSeconds, logger: logger)
+        let tokens = userAccessTokens(feishuSettings, secrets: secrets, store: store, httpClient: httpClient, health: shared.health, metrics: metrics, logger: logger)
+        let tenantTokens = secrets.feishuApp.map { app in
+            TenantAccessTokens(
+                httpClient: httpClient, hosts: feishuSettings.hosts, appID: app.appID, appSecret: app.appSecret,
+                timeoutSeconds: feishuSettings.timeoutSeconds, logger: logger
+            )
+        }
+        var workers: [any Service] = []
+        workers.append(BindWorker(
+            store: store, feishu: feishu, tokens: tokens, resolver: UserIDResolver(feishu: feishu, tenantTokens: tenantTokens),
+            settings: configuration.worker, feishuSettings: feishuSettings, jobs: shared.jobBell, callbacks: shared.callbackBell,
+            health: shared.health, metrics: metrics, logger: logger
+        ))
+        if let refreshing = tokens as? RefreshingUserAccessToken {
+            let margin = feishuSettings.oauth.refreshMarginSeconds
+            workers.append(UserTokenKeeper(
+                tokens: refreshing, health: shared.health, interval: .milliseconds(Int64(min(60, max(0.2, margin / 2)) * 1000)), logger: logger
+            ))
+        }
+        if feishuSettings.sync.follow {
+            workers.append(SyncWatcher(
+                store: store, feishu: feishu, tokens: tokens, settings: feishuSettings.sync, pollSeconds: configuration.worker.pollSeconds,
+                callbacks: shared.callbackBell, logger: logger
+            ))
+        }
+        workers.append(Housekeeper(store: store, dedupeDays: configuration.database.dedupeDays, logger: logger))
+        workers.append(CallbackDeliverer(
+            store: store, httpClient: httpClient, secret: secrets.callbackSecret, settings: configuration.callbacks,
+            pollSeconds: configuration.worker.pollSeconds, doorbell: shared.callbackBell, logger: logger
+        ))
+
+        let router = buildRouter(configuration: configuration, secrets: secrets, namer: namer, store: store, shared: shared, metrics: metrics)
+        let app = Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.server.idleTimeoutSeconds * 1000)))),
+            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "hirebind"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.server.port) },
+            logger: logger
+        )
+        return [app] + workers + [shared.drain]
+    }
+
+    /// The routes alone, with no worker behind them: intake enqueues, the admin API reads. For tests in
+    /// Hummingbird's router mode; ``build(configuration:secrets:namer:store:httpClient:metrics:logger:onServerRunning:)``
+    /// serves the same router.
+    public static func router(
+        configuration: HireBindConfiguration, secrets: ServiceSecrets, namer: MailboxNamer, store: any HireBindStore,
+        metrics: HireBindMetrics = HireBindMetrics()
+    ) -> Router<BasicRequestContext> {
+        buildRouter(configuration: configuration, secrets: secrets, namer: namer, store: store, shared: Shared(health: FeishuHealth(metrics: metrics)), metrics: metrics)
+    }
+
+    static func buildRouter(
+        configuration: HireBindConfiguration, secrets: ServiceSecrets, namer: MailboxNamer, store: any HireBindStore, shared: Shared,
+        metrics: HireBindMetrics
+    ) -> Router<BasicRequestContext> {
+        let intake = JobIntake(
+            store: store, assigner: MailboxAssigner(namer: namer, defaultAdminAccount: configuration.feishu.adminAccount),
+            userIDType: configuration.feishu.userIDType, defaultCallbackURL: configuration.callbacks.defaultURL, doorbell: shared.jobBell
+        )
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
+        WebhookRoutes(configuration: configuration, secrets: secrets, intake: intake, drain: shared.drain).addRoutes(to: router)
+        AdminRoutes(store: store, token: secrets.adminToken).addRoutes(to: router)
+        HealthRoutes(drain: shared.drain, health: shared.health, store: store, metrics: metrics).addRoutes(to: router)
+        return router
+    }
+
+    /// A fixed token when the configuration gives one; otherwise the stored login, refreshed as it ages.
+    static func userAccessTokens(
+        _ feishu: FeishuSettings, secrets: ServiceSecrets, store: any UserTokenStore, httpClient: HTTPClient, health: FeishuHealth,
+        metrics: HireBindMetrics, logger: Logger
+    ) -> any UserAccessTokens {
+        if let token = secrets.feishuUserAccessToken { return FixedUserAccessToken(token) }
+        guard let app = secrets.feishuApp else { return NoUserAccessToken() }
+        let oauth = FeishuOAuth(
+            httpClient: httpClient, hosts: feishu.hosts, appID: app.appID, appSecret: app.appSecret, timeoutSeconds: feishu.timeoutSeconds,
+            logger: logger
+        )
+        return RefreshingUserAccessToken(store: store, oauth: oauth, refreshMargin: feishu.oauth.refreshMarginSeconds, health: health, metrics: metrics, logger: logger)
+    }
+
+    /// Runs the service until SIGTERM or SIGINT: opens the store, serves, drains, closes the HTTP client.
+    /// `alongside` runs first and stops last (the dry run's in-process Feishu sandbox).
+    public static func run(
+        configuration: HireBindConfiguration, environment: [String: String], alongside: [any Service] = [], logger: Logger
+    ) async throws {
+        let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
+        let namer = try NamingRules.namer(configuration.naming)
+        let store = try SQLiteJobStore(path: configuration.database.path)
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let services = build(configuration: configuration, secrets: secrets, namer: namer, store: store, httpClient: httpClient, logger: logger) { port in
+                logger.info("hirebind listening", metadata: ["host": "\(configuration.server.host)", "port": "\(port)"])
+            }
+            var groupConfiguration = ServiceGroupConfiguration(services: alongside + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.worker.drainSeconds * 1000))
+            try await ServiceGroup(configuration: groupConfiguration).run()
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try await httpClient.shutdown()
+    }
+}

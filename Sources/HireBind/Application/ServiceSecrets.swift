@@ -1,0 +1,83 @@
+// ServiceSecrets: every secret the service needs, resolved once at start from where the configuration points.
+
+public import Secrets
+public import WebhookSignature
+
+/// Every secret the service needs, read once at start-up from the places the configuration names.
+public struct ServiceSecrets: Sendable {
+    /// Active secrets per webhook source, in configuration order.
+    public var sourceSecrets: [String: [SigningSecret]]
+    /// A fixed user token (`feishu.user_access_token`); nil when the token pair from `hirebind feishu login` is used.
+    public var feishuUserAccessToken: Secret?
+    public var feishuApp: FeishuAppCredentials?
+    public var callbackSecret: SigningSecret
+    public var adminToken: Secret?
+
+    public init(
+        sourceSecrets: [String: [SigningSecret]], feishuUserAccessToken: Secret?, feishuApp: FeishuAppCredentials? = nil,
+        callbackSecret: SigningSecret, adminToken: Secret?
+    ) {
+        self.sourceSecrets = sourceSecrets
+        self.feishuApp = feishuApp
+        self.feishuUserAccessToken = feishuUserAccessToken
+        self.callbackSecret = callbackSecret
+        self.adminToken = adminToken
+    }
+
+    /// Resolves the configuration's secret references; errors name the reference, never a value.
+    public static func resolve(_ configuration: HireBindConfiguration, environment: [String: String]) throws(ConfigurationError) -> ServiceSecrets {
+        var sourceSecrets: [String: [SigningSecret]] = [:]
+        for (name, source) in configuration.sources {
+            var secrets: [SigningSecret] = []
+            for (index, reference) in source.secrets.enumerated() {
+                let text = try reference.resolve(environment: environment).value
+                do {
+                    switch source.scheme {
+                    case .standardWebhooks: secrets.append(try SigningSecret(standardWebhooks: text))
+                    case .hubSignature: secrets.append(try SigningSecret(utf8: text))
+                    }
+                } catch {
+                    throw ConfigurationError("sources.\(name).secrets[\(index)] (\(reference)): \(error)")
+                }
+            }
+            sourceSecrets[name] = secrets
+        }
+        guard let callbackReference = configuration.callbacks.secret else {
+            throw ConfigurationError("callbacks.secret: required, results posted to HR callbacks are signed with it")
+        }
+        let callbackSecret: SigningSecret
+        do {
+            callbackSecret = try SigningSecret(standardWebhooks: try callbackReference.resolve(environment: environment).value)
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError("callbacks.secret (\(callbackReference)): \(error)")
+        }
+        return ServiceSecrets(
+            sourceSecrets: sourceSecrets,
+            feishuUserAccessToken: try configuration.feishu.userAccessToken.map { reference throws(ConfigurationError) in
+                try reference.resolve(environment: environment)
+            },
+            feishuApp: try FeishuAppCredentials.resolve(configuration.feishu, environment: environment),
+            callbackSecret: callbackSecret,
+            adminToken: try configuration.admin.token.map { reference throws(ConfigurationError) in try reference.resolve(environment: environment) }
+        )
+    }
+}
+
+/// The Feishu app's `app_id` and `app_secret`.
+public struct FeishuAppCredentials: Sendable {
+    public var appID: Secret
+    public var appSecret: Secret
+
+    public init(appID: Secret, appSecret: Secret) {
+        self.appID = appID
+        self.appSecret = appSecret
+    }
+
+    /// Nil when the configuration names none.
+    public static func resolve(_ feishu: FeishuSettings, environment: [String: String]) throws(ConfigurationError) -> FeishuAppCredentials? {
+        guard let id = feishu.appID, let secret = feishu.appSecret else { return nil }
+        return FeishuAppCredentials(appID: try id.resolve(environment: environment), appSecret: try secret.resolve(environment: environment))
+    }
+}

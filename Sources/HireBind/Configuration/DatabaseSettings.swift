@@ -1,0 +1,27 @@
+// DatabaseSettings: the `database:` section, the durable store.
+
+/// The durable store.
+public struct DatabaseSettings: Sendable, Codable {
+    /// SQLite file; created with its folder when missing.
+    public var path: String
+    /// How long a delivered event id is remembered: a repeat within this window gets the first job's answer.
+    /// HR senders retry for days; keep it above their retry horizon.
+    public var dedupeDays: Double
+
+    public init(path: String = "var/hirebind.sqlite", dedupeDays: Double = 7) {
+        self.path = path
+        self.dedupeDays = dedupeDays
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = Self()
+        path = try c.value(.path, default: defaults.path)
+        dedupeDays = try c.value(.dedupeDays, default: defaults.dedupeDays)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path
+        case dedupeDays = "dedupe_days"
+    }
+}

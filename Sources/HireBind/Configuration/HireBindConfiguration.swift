@@ -1,0 +1,112 @@
+// HireBindConfiguration: the whole configuration file, its sections and the checks across them.
+
+public import HireBindCore
+import Foundation
+import MailboxNaming
+
+/// The service's configuration: one YAML file, keys in snake_case, secrets referenced by
+/// `{env: NAME}` or `{file: PATH}`. Every section and key but `naming.domain`, `feishu.admin_account`
+/// and the sources has a default. Reading the file is ``load(path:)`` (HireBindConfiguration+YAML.swift).
+public struct HireBindConfiguration: Sendable, Codable {
+    public var server: ServerSettings
+    public var database: DatabaseSettings
+    public var sources: [String: SourceSettings]
+    public var naming: NamingSettings
+    public var feishu: FeishuSettings
+    public var worker: WorkerSettings
+    public var callbacks: CallbackSettings
+    public var admin: AdminSettings
+    public var sandbox: SandboxSettings
+
+    public init(
+        server: ServerSettings = .init(), database: DatabaseSettings = .init(), sources: [String: SourceSettings],
+        naming: NamingSettings, feishu: FeishuSettings, worker: WorkerSettings = .init(),
+        callbacks: CallbackSettings = .init(), admin: AdminSettings = .init(), sandbox: SandboxSettings = .init()
+    ) {
+        self.server = server
+        self.database = database
+        self.sources = sources
+        self.naming = naming
+        self.feishu = feishu
+        self.worker = worker
+        self.callbacks = callbacks
+        self.admin = admin
+        self.sandbox = sandbox
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            server: try c.value(.server, default: .init()),
+            database: try c.value(.database, default: .init()),
+            sources: try c.decode([String: SourceSettings].self, forKey: .sources),
+            naming: try c.decode(NamingSettings.self, forKey: .naming),
+            feishu: try c.decode(FeishuSettings.self, forKey: .feishu),
+            worker: try c.value(.worker, default: .init()),
+            callbacks: try c.value(.callbacks, default: .init()),
+            admin: try c.value(.admin, default: .init()),
+            sandbox: try c.value(.sandbox, default: .init())
+        )
+    }
+
+    /// Checks what decoding cannot: ranges, combinations, names. Each error names its key.
+    public func validate() throws(ConfigurationError) {
+        guard !sources.isEmpty else { throw ConfigurationError(key: "sources", "at least one webhook source is required") }
+        for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
+            guard name.range(of: "^[a-z0-9][a-z0-9_-]{0,63}$", options: .regularExpression) != nil else {
+                throw ConfigurationError(key: "sources.\(name)", "a source name is 1–64 characters of a-z, 0-9, '-' and '_'")
+            }
+            guard !source.secrets.isEmpty else { throw ConfigurationError(key: "sources.\(name).secrets", "at least one secret is required") }
+            guard source.toleranceSeconds > 0 else { throw ConfigurationError(key: "sources.\(name).tolerance_seconds", "must be positive") }
+        }
+        guard server.maxBodyBytes > 0 else { throw ConfigurationError(key: "server.max_body_bytes", "must be positive") }
+        guard worker.concurrency > 0 else { throw ConfigurationError(key: "worker.concurrency", "must be positive") }
+        guard worker.leaseSeconds > 0 else { throw ConfigurationError(key: "worker.lease_seconds", "must be positive") }
+        try validateFeishu()
+        do {
+            _ = try MailboxNamer(policy: try NamingRules.policy(naming))
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(key: "naming", "\(error)")
+        }
+    }
+
+    func validateFeishu() throws(ConfigurationError) {
+        guard feishu.maxAttempts > 0 else { throw ConfigurationError(key: "feishu.max_attempts", "must be positive") }
+        guard ["open_id", "union_id", "user_id"].contains(feishu.userIDType) else {
+            throw ConfigurationError(key: "feishu.user_id_type", "must be open_id, union_id or user_id")
+        }
+        guard URL(string: feishu.baseURL)?.host != nil else { throw ConfigurationError(key: "feishu.base_url", "not an absolute URL") }
+        guard URL(string: feishu.accountsURL)?.host != nil else { throw ConfigurationError(key: "feishu.accounts_url", "not an absolute URL") }
+        guard (feishu.appID == nil) == (feishu.appSecret == nil) else {
+            throw ConfigurationError(key: feishu.appID == nil ? "feishu.app_secret" : "feishu.app_id", "give both feishu.app_id and feishu.app_secret, or neither")
+        }
+        guard feishu.userAccessToken != nil || feishu.appID != nil else {
+            throw ConfigurationError(
+                key: "feishu", "give app_id and app_secret (then run `hirebind feishu login` once), or a fixed user_access_token"
+            )
+        }
+        let sync = feishu.sync
+        guard sync.firstPollSeconds > 0, sync.maxPollSeconds >= sync.firstPollSeconds, sync.deadlineHours > 0 else {
+            throw ConfigurationError(key: "feishu.sync", "first_poll_seconds > 0, max_poll_seconds >= first_poll_seconds and deadline_hours > 0")
+        }
+        guard let redirect = URL(string: feishu.oauth.redirectURI), redirect.host != nil, redirect.port != nil else {
+            throw ConfigurationError(
+                key: "feishu.oauth.redirect_uri", "an absolute http URL with a port, such as http://127.0.0.1:8914/callback"
+            )
+        }
+        guard (1...500).contains(feishu.adminAccount.count) else { throw ConfigurationError(key: "feishu.admin_account", "1–500 characters") }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case server, database, sources, naming, feishu, worker, callbacks, admin, sandbox
+    }
+}
+
+/// Decodes a key with a default when it is absent.
+extension KeyedDecodingContainer {
+    func value<T: Decodable>(_ key: Key, default value: T) throws -> T {
+        try decodeIfPresent(T.self, forKey: key) ?? value
+    }
+}

@@ -1,0 +1,41 @@
+// ServerSettings: the `server:` section, the intake listener.
+
+/// The intake listener.
+public struct ServerSettings: Sendable, Codable {
+    public var host: String
+    public var port: Int
+    /// Largest accepted webhook body; larger ones get 413.
+    public var maxBodyBytes: Int
+    /// Longest time to receive a webhook's body; a client that trickles it gets 408.
+    public var bodyTimeoutSeconds: Double
+    /// A connection that sends nothing for this long is closed.
+    public var idleTimeoutSeconds: Double
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1_048_576, bodyTimeoutSeconds: Double = 10,
+        idleTimeoutSeconds: Double = 30
+    ) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+        self.bodyTimeoutSeconds = bodyTimeoutSeconds
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = Self()
+        host = try c.value(.host, default: defaults.host)
+        port = try c.value(.port, default: defaults.port)
+        maxBodyBytes = try c.value(.maxBodyBytes, default: defaults.maxBodyBytes)
+        bodyTimeoutSeconds = try c.value(.bodyTimeoutSeconds, default: defaults.bodyTimeoutSeconds)
+        idleTimeoutSeconds = try c.value(.idleTimeoutSeconds, default: defaults.idleTimeoutSeconds)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case host, port
+        case maxBodyBytes = "max_body_bytes"
+        case bodyTimeoutSeconds = "body_timeout_seconds"
+        case idleTimeoutSeconds = "idle_timeout_seconds"
+    }
+}

@@ -1,0 +1,90 @@
+// JobIntake: an accepted event becomes a job: dedupe, naming, one transaction, the workers woken.
+
+public import Foundation
+public import HireBindCore
+public import JobStore
+import MailboxNaming
+
+/// Turns a verified, validated event into a job. Knows nothing of HTTP: the webhook route (and any later kind of
+/// source) calls it and maps its ``Refusal`` to an answer.
+public struct JobIntake: Sendable {
+    let store: any IntakeLedger
+    let assigner: MailboxAssigner
+    /// The Feishu user id type the events' ids are of (`feishu.user_id_type`).
+    let userIDType: String
+    /// Where results go when the event names no callback URL; nil sends none.
+    let defaultCallbackURL: String?
+    let doorbell: Doorbell
+
+    public init(store: any IntakeLedger, assigner: MailboxAssigner, userIDType: String, defaultCallbackURL: String?, doorbell: Doorbell) {
+        self.store = store
+        self.assigner = assigner
+        self.userIDType = userIDType
+        self.defaultCallbackURL = defaultCallbackURL
+        self.doorbell = doorbell
+    }
+
+    /// Why an event cannot become a job; the message says what to send instead.
+    public enum Refusal: Error, Sendable, Equatable {
+        /// No rule set matches the employee's attributes.
+        case noNamingRule(String)
+        /// The name leaves nothing to build an address from, or needs a romanised form.
+        case unusableName(String)
+        /// Every candidate up to the limit is taken, reserved or never to be reused.
+        case noFreeAddress(String)
+        /// An offboarding event for an employee this source never had bound.
+        case unknownEmployee(String)
+    }
+
+    /// Enqueues the event's job, or returns the first job's receipt when the event was seen before.
+    /// - Throws: ``Refusal`` for an event that cannot be carried out; store errors as they come.
+    public func accept(_ event: NewHireEvent, source: String, receivedAt: Date = Date()) async throws -> EnqueueOutcome {
+        if let seen = try await store.receipt(source: source, eventID: event.eventID) {
+            return .duplicate(seen)
+        }
+        let callbackURL = event.callbackURL ?? defaultCallbackURL
+        let outcome: EnqueueOutcome
+        if event.eventType == NewHireEvent.terminatedType {
+            do {
+                outcome = try await store.enqueueUnbind(
+                    NewUnbindJob(
+                        source: source, eventID: event.eventID, employeeID: event.employee.employeeID, callbackURL: callbackURL, receivedAt: receivedAt
+                    )
+                )
+            } catch let error as UnknownEmployeeError {
+                throw Refusal.unknownEmployee("\(error): nothing to unbind")
+            }
+        } else {
+            outcome = try await enqueueBind(event, source: source, callbackURL: callbackURL, receivedAt: receivedAt)
+        }
+        if case .created = outcome { doorbell.ring() }
+        return outcome
+    }
+
+    /// Names the new hire's mailbox and enqueues the bind job with it.
+    func enqueueBind(_ event: NewHireEvent, source: String, callbackURL: String?, receivedAt: Date) async throws -> EnqueueOutcome {
+        let plan: MailboxPlan
+        do {
+            plan = try assigner.plan(for: event.employee)
+        } catch .noRuleSet(let message) {
+            throw Refusal.noNamingRule(message)
+        } catch {
+            throw Refusal.unusableName("\(error)")
+        }
+        let employee = event.employee
+        do {
+            return try await assigner.assign(plan, store: store) { choice in
+                try await store.enqueueBind(
+                    NewBindJob(
+                        source: source, eventID: event.eventID, employeeID: employee.employeeID, feishuUserID: employee.feishuUserID,
+                        lookupEmail: employee.email, lookupMobile: employee.mobile, exchangeAccount: choice.address,
+                        adminAccount: choice.adminAccount, userIDType: userIDType, callbackURL: callbackURL,
+                        namingTrace: choice.trace.recorded, receivedAt: receivedAt
+                    )
+                )
+            }
+        } catch let error as NamingError {
+            throw Refusal.noFreeAddress("\(error)")
+        }
+    }
+}

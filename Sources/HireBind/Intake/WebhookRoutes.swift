@@ -1,0 +1,138 @@
+// WebhookRoutes: `POST /v1/webhooks/{source}`: read the body within limits, verify the sender, decode, hand to the intake.
+
+import Foundation
+import HireBindCore
+import Hummingbird
+import HTTPTypes
+import JobStore
+import Logging
+import WebhookSignature
+
+/// `POST /v1/webhooks/{source}`: verifies, validates and hands the event to the ``JobIntake``.
+struct WebhookRoutes: Sendable {
+    struct Source: Sendable {
+        var scheme: any WebhookSignatureScheme
+        var secrets: [SigningSecret]
+    }
+
+    let sources: [String: Source]
+    let maximumBodyBytes: Int
+    let bodyTimeout: Duration
+    let intake: JobIntake
+    let drain: DrainSignal
+    let callbackPolicy: CallbackAddressPolicy
+
+    init(configuration: HireBindConfiguration, secrets: ServiceSecrets, intake: JobIntake, drain: DrainSignal) {
+        self.drain = drain
+        self.callbackPolicy = CallbackAddressPolicy(configuration.callbacks)
+        var sources: [String: Source] = [:]
+        for (name, settings) in configuration.sources {
+            let scheme: any WebhookSignatureScheme = switch settings.scheme {
+            case .standardWebhooks: StandardWebhooks(toleranceSeconds: settings.toleranceSeconds)
+            case .hubSignature: HubSignature()
+            }
+            sources[name] = Source(scheme: scheme, secrets: secrets.sourceSecrets[name] ?? [])
+        }
+        self.sources = sources
+        self.maximumBodyBytes = configuration.server.maxBodyBytes
+        self.bodyTimeout = .milliseconds(Int64(configuration.server.bodyTimeoutSeconds * 1000))
+        self.intake = intake
+    }
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.post("/v1/webhooks/:source") { request, context in
+            try await self.receive(request, context: context)
+        }
+    }
+
+    func receive(_ request: Request, context: some RequestContext) async throws -> Response {
+        guard !drain.isDraining else {
+            throw APIError(.serviceUnavailable, code: "shutting_down", message: "hirebind is shutting down; send the event again shortly",
+                           headers: [.retryAfter: "30"])
+        }
+        let sourceName = context.parameters.get("source") ?? ""
+        guard let source = sources[sourceName] else {
+            throw APIError(.notFound, code: "unknown_source", message: "no webhook source named '\(sourceName.prefix(64))' is configured")
+        }
+        let contentTypes = request.headers[values: .contentType]
+        guard contentTypes.count == 1, Self.isJSON(contentTypes[0]) else {
+            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "send the event as one Content-Type: application/json body")
+        }
+        let body = try await collectBody(request)
+
+        let headers = HeaderLookup(request.headers.map { (name: $0.name.canonicalName, value: $0.value) })
+        do {
+            try source.scheme.verify(headers: headers, body: body, secrets: source.secrets, now: Int64(Date().timeIntervalSince1970))
+        } catch {
+            context.logger.notice("webhook signature refused", metadata: ["source": "\(sourceName)", "reason": "\(error)"])
+            throw APIError(.unauthorized, code: "invalid_signature", message: "\(error)")
+        }
+
+        let event: NewHireEvent
+        do {
+            event = try NewHireEvent.decode(from: Data(body))
+        } catch let error as EventValidationError {
+            throw APIError(.unprocessableContent, code: "invalid_event", message: "\(error.field): \(error.problem)")
+        } catch {
+            throw APIError(.unsupportedMediaType, code: "not_json", message: "the body is not valid UTF-8 JSON")
+        }
+
+        if let url = event.callbackURL, let refusal = callbackPolicy.refusal(ofURL: url) {
+            throw APIError(.unprocessableContent, code: "callback_url_not_allowed", message: refusal)
+        }
+        let outcome: EnqueueOutcome
+        do {
+            outcome = try await intake.accept(event, source: sourceName)
+        } catch let refusal as JobIntake.Refusal {
+            throw APIError(refusal)
+        }
+        switch outcome {
+        case .created(let receipt):
+            context.logger.info("job accepted", metadata: [
+                "source": "\(sourceName)", "event_id": "\(event.eventID)", "event_type": "\(event.eventType)", "job_id": "\(receipt.jobID)",
+                "exchange_account": "\(receipt.exchangeAccount)",
+            ])
+            return Response.json(.accepted, receipt)
+        case .duplicate(let receipt):
+            return Response.json(.ok, receipt)
+        case .addressTaken(let address):
+            // The intake goes on to the next candidate itself; it never hands this out.
+            throw APIError(.conflict, code: "address_taken", message: "\(address) was taken meanwhile; send the event again")
+        }
+    }
+
+    /// The whole body, at most `maximumBodyBytes` (413 beyond) and within `bodyTimeout` (408 beyond).
+    func collectBody(_ request: Request) async throws -> [UInt8] {
+        let limit = maximumBodyBytes
+        let timeout = bodyTimeout
+        return try await withThrowingTaskGroup(of: [UInt8].self) { group in
+            group.addTask {
+                var request = request
+                return Array(try await request.collectBody(upTo: limit).readableBytesView)
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw APIError(.requestTimeout, code: "body_timeout", message: "the body did not arrive within \(timeout)", headers: [.connection: "close"])
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+    }
+}
+
+extension APIError {
+    /// The answer to an event the intake refused: 422 with the intake's reason.
+    init(_ refusal: JobIntake.Refusal) {
+        switch refusal {
+        case .noNamingRule(let message): self.init(.unprocessableContent, code: "no_naming_rule", message: message)
+        case .unusableName(let message): self.init(.unprocessableContent, code: "unusable_name", message: message)
+        case .noFreeAddress(let message): self.init(.unprocessableContent, code: "no_free_address", message: message)
+        case .unknownEmployee(let message): self.init(.unprocessableContent, code: "unknown_employee", message: message)
+        }
+    }
+}

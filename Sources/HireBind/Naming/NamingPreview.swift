@@ -1,0 +1,67 @@
+// NamingPreview: `hirebind preview`: the address the rules would hand out now, and why, without writing.
+
+public import JobStore
+public import MailboxNaming
+
+/// What `hirebind preview` shows for one person: the address the rules would hand out now, and why.
+public struct NamingPreview: Sendable, Encodable {
+    public var exchangeAccount: String?
+    public var familyRomanized: String?
+    public var givenRomanized: String?
+    public var ruleSet: String?
+    public var adminAccount: String?
+    public var trace: NamingTrace?
+    public var error: String?
+
+    enum CodingKeys: String, CodingKey {
+        case exchangeAccount = "exchange_account"
+        case familyRomanized = "family_romanized"
+        case givenRomanized = "given_romanized"
+        case ruleSet = "rule_set"
+        case adminAccount = "admin_account"
+        case trace, error
+    }
+}
+
+/// Runs the naming rules against the store without writing to it. Addresses handed out earlier in the same
+/// preview (a CSV's earlier rows) count as taken, as they would in a backfill.
+public struct NamingPreviewer: Sendable {
+    let namer: MailboxNamer
+    let store: (any IntakeLedger)?
+    let defaultAdminAccount: String?
+    let candidateLimit: Int
+
+    public init(
+        namer: MailboxNamer, store: (any IntakeLedger)?, defaultAdminAccount: String?, candidateLimit: Int = MailboxAssigner.defaultCandidateLimit
+    ) {
+        self.namer = namer
+        self.store = store
+        self.defaultAdminAccount = defaultAdminAccount
+        self.candidateLimit = candidateLimit
+    }
+
+    public func preview(_ name: PersonName, attributes: EmployeeAttributes, alsoTaken: inout Set<String>) async throws -> NamingPreview {
+        let plan: MailboxPlan
+        do {
+            plan = try namer.plan(for: name, attributes: attributes)
+        } catch {
+            return NamingPreview(error: "\(error)")
+        }
+        let assigner = MailboxAssigner(namer: namer, defaultAdminAccount: defaultAdminAccount ?? "", candidateLimit: candidateLimit)
+        var taken: Set<String> = []
+        if let store { taken = try await assigner.taken(by: plan, in: store) }
+        var trace = plan.trace()
+        do {
+            let choice = try assigner.choose(from: plan, taken: taken.union(alsoTaken), trace: &trace)
+            alsoTaken.insert(choice.address.lowercased())
+            return NamingPreview(
+                exchangeAccount: choice.address, familyRomanized: plan.familyRomanized, givenRomanized: plan.givenRomanized,
+                ruleSet: plan.ruleSet, adminAccount: plan.adminAccount ?? defaultAdminAccount, trace: choice.trace
+            )
+        } catch {
+            return NamingPreview(
+                familyRomanized: plan.familyRomanized, givenRomanized: plan.givenRomanized, ruleSet: plan.ruleSet, trace: trace, error: "\(error)"
+            )
+        }
+    }
+}

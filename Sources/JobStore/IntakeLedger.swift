@@ -1,0 +1,31 @@
+// IntakeLedger: the store's contract for accepted events: dedupe by event id, address uniqueness, new jobs.
+
+public import Foundation
+public import HireBindCore
+
+/// Accepted events and the jobs they made. Every write is one transaction: an event makes one job or none.
+public protocol IntakeLedger: Sendable {
+    /// The receipt of the job an earlier delivery of this event created, if any.
+    /// - Parameters:
+    ///   - source: the configured source the event came through (event ids are unique per source).
+    ///   - eventID: the sender's id of the event.
+    func receipt(source: String, eventID: String) async throws -> JobReceipt?
+
+    /// Which of `addresses` were ever handed out, lowercased (addresses are never released).
+    func takenAddresses(among addresses: [String]) async throws -> Set<String>
+
+    /// Writes the intake record, the reservation of `job.exchangeAccount` and the job in one transaction.
+    /// Returns the first receipt when the event was seen before, and ``EnqueueOutcome/addressTaken(_:)``,
+    /// writing nothing, when the address is held (compared case-insensitively): the uniqueness is the
+    /// store's, decided atomically, so two concurrent intakes never share an address.
+    func enqueueBind(_ job: NewBindJob) async throws -> EnqueueOutcome
+
+    /// Writes the intake record and an unbind job for the employee's latest bind job from the same source, in
+    /// one transaction; a repeated event returns the first receipt.
+    /// - Throws: ``UnknownEmployeeError`` when the source has no bind job for the employee.
+    func enqueueUnbind(_ request: NewUnbindJob) async throws -> EnqueueOutcome
+
+    /// Forgets intake records received before `date`, so that a repeat of such an old event makes a new job.
+    /// Jobs, their addresses and histories stay. Returns how many records were removed.
+    func purgeIntakes(receivedBefore date: Date) async throws -> Int
+}

@@ -1,0 +1,127 @@
+// SQLiteJobStore+Intake: the IntakeLedger contract on SQLite: dedupe, address reservations, new jobs.
+
+public import Foundation
+import GRDB
+public import HireBindCore
+
+extension SQLiteJobStore: IntakeLedger {
+    public func receipt(source: String, eventID: String) async throws -> JobReceipt? {
+        try await pool.read { db in try Self.receipt(db, source: source, eventID: eventID) }
+    }
+
+    public func takenAddresses(among addresses: [String]) async throws -> Set<String> {
+        guard !addresses.isEmpty else { return [] }
+        return try await pool.read { db in
+            var taken: Set<String> = []
+            // Chunks stay far below SQLite's limit on bound parameters.
+            for start in stride(from: 0, to: addresses.count, by: 500) {
+                let chunk = Array(addresses[start..<min(addresses.count, start + 500)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try String.fetchAll(
+                    db, sql: "SELECT lower(address) FROM mailboxes WHERE address IN (\(marks))", arguments: StatementArguments(chunk)
+                )
+                taken.formUnion(rows)
+            }
+            return taken
+        }
+    }
+
+    public func enqueueBind(_ job: NewBindJob) async throws -> EnqueueOutcome {
+        do {
+            return try await pool.write { db in
+                if let existing = try Self.receipt(db, source: job.source, eventID: job.eventID) {
+                    return .duplicate(existing)
+                }
+                let jobID = UUID().uuidString.lowercased()
+                let now = job.receivedAt.timeIntervalSince1970
+                try db.execute(
+                    sql: """
+                        INSERT INTO jobs (id, source, event_id, employee_id, feishu_user_id, lookup_email, lookup_mobile, exchange_account,
+                            admin_account, user_id_type, callback_url, naming_trace, status, attempts, next_attempt_at, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
+                        """,
+                    arguments: [
+                        jobID, job.source, job.eventID, job.employeeID, job.feishuUserID ?? "", job.lookupEmail, job.lookupMobile,
+                        job.exchangeAccount, job.adminAccount, job.userIDType, job.callbackURL, try Self.json(job.namingTrace) ?? "null",
+                        now, now, now,
+                    ]
+                )
+                // The unique key on the address decides, not an earlier read: concurrent intakes cannot share one.
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO mailboxes (address, job_id, reserved_at) VALUES (?, ?, ?)",
+                    arguments: [job.exchangeAccount, jobID, now]
+                )
+                guard db.changesCount == 1 else { throw AddressHeld() }
+                try Self.recordIntake(source: job.source, eventID: job.eventID, jobID: jobID, at: now, db)
+                return .created(JobReceipt(jobID: jobID, exchangeAccount: job.exchangeAccount, status: .queued))
+            }
+        } catch is AddressHeld {
+            return .addressTaken(job.exchangeAccount)
+        }
+    }
+
+    /// Thrown inside the transaction to roll the job row back when its address is held.
+    private struct AddressHeld: Error {}
+
+    public func enqueueUnbind(_ request: NewUnbindJob) async throws -> EnqueueOutcome {
+        try await pool.write { db in
+            if let existing = try Self.receipt(db, source: request.source, eventID: request.eventID) {
+                return .duplicate(existing)
+            }
+            guard
+                let target = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT id, exchange_account, admin_account, feishu_user_id, user_id_type FROM jobs
+                        WHERE source = ? AND employee_id = ? AND kind = 'bind' ORDER BY created_at DESC LIMIT 1
+                        """,
+                    arguments: [request.source, request.employeeID]
+                )
+            else { throw UnknownEmployeeError(employeeID: request.employeeID) }
+            let jobID = UUID().uuidString.lowercased()
+            let now = request.receivedAt.timeIntervalSince1970
+            let address: String = target["exchange_account"]
+            try db.execute(
+                sql: """
+                    INSERT INTO jobs (id, kind, target_job_id, source, event_id, employee_id, feishu_user_id, exchange_account,
+                        admin_account, user_id_type, callback_url, naming_trace, status, attempts, next_attempt_at, created_at, updated_at)
+                    VALUES (?, 'unbind', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'null', 'queued', 0, ?, ?, ?)
+                    """,
+                arguments: [
+                    jobID, target["id"] as String, request.source, request.eventID, request.employeeID,
+                    target["feishu_user_id"] as String, address, target["admin_account"] as String, target["user_id_type"] as String,
+                    request.callbackURL, now, now, now,
+                ]
+            )
+            try Self.recordIntake(source: request.source, eventID: request.eventID, jobID: jobID, at: now, db)
+            return .created(JobReceipt(jobID: jobID, exchangeAccount: address, status: .queued))
+        }
+    }
+
+    public func purgeIntakes(receivedBefore date: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM intakes WHERE received_at < ?", arguments: [date.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    static func recordIntake(source: String, eventID: String, jobID: String, at time: Double, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO intakes (source, event_id, job_id, received_at) VALUES (?, ?, ?, ?)",
+            arguments: [source, eventID, jobID, time]
+        )
+    }
+
+    static func receipt(_ db: Database, source: String, eventID: String) throws -> JobReceipt? {
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT jobs.id, jobs.exchange_account, jobs.status FROM intakes
+                JOIN jobs ON jobs.id = intakes.job_id WHERE intakes.source = ? AND intakes.event_id = ?
+                """,
+            arguments: [source, eventID]
+        ).map { row in
+            JobReceipt(jobID: row["id"], exchangeAccount: row["exchange_account"], status: JobStatus(rawValue: row["status"]) ?? .queued)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+// SQLiteJobStore+SyncChecks: the SyncCheckQueue contract on SQLite: looks at bound jobs' calendar sync.
+
+public import Foundation
+import GRDB
+import HireBindCore
+
+extension SQLiteJobStore: SyncCheckQueue {
+    public func leaseSyncCheck(for seconds: Double, now: Date) async throws -> SyncCheck? {
+        try await pool.write { db in
+            let lease = SQLiteLease(now: now, seconds: seconds)
+            guard
+                let row = try lease.claim(
+                    db, table: "jobs",
+                    set: "sync_lease_token = :token, sync_lease_expires_at = :until",
+                    due: """
+                        sync_next_check_at IS NOT NULL AND sync_next_check_at <= :now
+                            AND (sync_lease_expires_at IS NULL OR sync_lease_expires_at <= :now)
+                        """,
+                    order: "sync_next_check_at"
+                )
+            else { return nil }
+            return SyncCheck(
+                job: try SQLiteRows.job(from: row), checks: row["sync_checks"],
+                deadline: Date(timeIntervalSince1970: row["sync_deadline"] ?? lease.now), token: lease.token
+            )
+        }
+    }
+
+    public func syncContinues(_ check: SyncCheck, status: String?, nextCheckAt: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE jobs SET sync_status = COALESCE(?, sync_status), sync_checks = sync_checks + 1, sync_next_check_at = ?,
+                        sync_lease_token = NULL, sync_lease_expires_at = NULL WHERE id = ? AND sync_lease_token = ?
+                    """,
+                arguments: [status, nextCheckAt.timeIntervalSince1970, check.job.id, check.token]
+            )
+            guard db.changesCount == 1 else { throw LeaseLostError() }
+        }
+    }
+
+    public func syncEnded(_ check: SyncCheck, status: String?, callback: OutboundCallback?, now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE jobs SET sync_status = COALESCE(?, sync_status), sync_checks = sync_checks + 1, sync_next_check_at = NULL,
+                        sync_lease_token = NULL, sync_lease_expires_at = NULL, updated_at = ? WHERE id = ? AND sync_lease_token = ?
+                    """,
+                arguments: [status, now.timeIntervalSince1970, check.job.id, check.token]
+            )
+            guard db.changesCount == 1 else { throw LeaseLostError() }
+            if let callback { try Self.insertCallback(callback, jobID: check.job.id, now: now.timeIntervalSince1970, db) }
+        }
+    }
+
+    public func nextSyncCheckDue() async throws -> Date? {
+        try await pool.read { db in
+            try Double.fetchOne(
+                db,
+                sql: """
+                    SELECT MIN(MAX(sync_next_check_at, COALESCE(sync_lease_expires_at, 0))) FROM jobs WHERE sync_next_check_at IS NOT NULL
+                    """
+            ).map(Date.init(timeIntervalSince1970:))
+        }
+    }
+}

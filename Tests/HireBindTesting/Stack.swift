@@ -1,0 +1,258 @@
+// Stack: the whole service on loopback ports for tests: hirebind on SQLite, the Feishu sandbox, an HR callback receiver.
+
+public import AsyncHTTPClient
+public import DryRun
+public import FeishuSandbox
+import Foundation
+public import HireBind
+public import HireBindCore
+public import JobStore
+public import Logging
+import NIOCore
+public import NIOHTTP1
+public import ServiceLifecycle
+public import WebhookSignature
+
+/// The whole service on loopback ports: hirebind on SQLite, the Feishu sandbox and an HR callback receiver.
+public struct Stack: Sendable {
+    /// The service's group: tests of graceful shutdown trigger it.
+    public let group: ServiceGroup
+    public static let feishuToken = "u-integration-super-admin"
+    public static let adminToken = "integration-admin-token"
+    public static let appID = "cli_integration"
+    public static let appSecret = "integration-app-secret"
+    /// A free port for the login's redirect listener.
+    public static var loginPort: Int { Int.random(in: 20_000...29_999) }
+
+    public let sandbox: FeishuSandbox
+    public let receiver: CallbackReceiver
+    public let store: SQLiteJobStore
+    public let serviceURL: String
+    public let sandboxURL: String
+    public let webhookSecret: SigningSecret
+    public let callbackSecret: SigningSecret
+    public let configuration: HireBindConfiguration
+    public let secrets: ServiceSecrets
+
+    /// How a stack is set up; every option has the default most tests want.
+    public struct Options: Sendable {
+        public var maxAttempts = 3
+        public var retry = RetryPolicy(baseSeconds: 0.05, maxSeconds: 0.2)
+        public var callbackRetry = RetryPolicy(baseSeconds: 0.05, maxSeconds: 0.2)
+        public var callbackMaxAgeHours = 72.0
+        public var allowPrivateCallbacks = true
+        public var callbackHost = "127.0.0.1"
+        /// HTTP statuses the receiver answers before it accepts, one per request.
+        public var receiverFailFirst: [Int] = []
+        public var maxBodyBytes = 1_048_576
+        public var bodyTimeoutSeconds = 10.0
+        public var worker = WorkerSettings(concurrency: 2, leaseSeconds: 30, pollSeconds: 0.1)
+        public var logger = Logger(label: "integration")
+        public var usersNotInTenant: Set<String> = []
+        public var naming = NamingSettings(domain: "example.com")
+        public var sync = SyncSettings(follow: false)
+        /// Log in through the sandbox's OAuth flow before the service starts.
+        public var login = false
+        /// Configure the fixed `feishu.user_access_token` (unless `login`).
+        public var useFixedToken = true
+        public var refreshMarginSeconds = 300.0
+        public var sandboxSettings: @Sendable (inout SandboxConfiguration) -> Void = { _ in }
+
+        /// The defaults, changed by `change`: `.init { $0.maxAttempts = 1 }`.
+        public init(_ change: (inout Options) -> Void = { _ in }) {
+            change(&self)
+        }
+    }
+
+    public struct Answer {
+        public var status: Int
+        public var json: [String: Any]
+        public var headers: HTTPHeaders
+        public var error: [String: Any]? { json["error"] as? [String: Any] }
+        public var errorCode: String? { error?["code"] as? String }
+        public var errorMessage: String? { error?["message"] as? String }
+    }
+
+    /// Runs `body` with a fresh stack; everything is shut down afterwards.
+    public static func with(_ options: Options = Options(), _ body: (Stack) async throws -> Void) async throws {
+        let logger = options.logger
+        let webhookSecret = SigningSecret(key: Array("integration webhook secret 32 b!".utf8))
+        let callbackSecret = SigningSecret(key: Array("integration callback secret 32b!".utf8))
+        var sandboxConfiguration = SandboxConfiguration(superAdminTokens: [feishuToken], usersNotInTenant: options.usersNotInTenant)
+        sandboxConfiguration.appID = appID
+        sandboxConfiguration.appSecret = appSecret
+        options.sandboxSettings(&sandboxConfiguration)
+        let sandbox = FeishuSandbox(configuration: sandboxConfiguration)
+        let receiver = CallbackReceiver(secret: callbackSecret, failFirst: options.receiverFailFirst)
+        let sandboxPort = PortAnnouncement(), receiverPort = PortAnnouncement(), servicePort = PortAnnouncement()
+        let helpers: [any Service] = [
+            sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: sandboxPort.announce),
+            receiver.application(logger: logger, onServerRunning: receiverPort.announce),
+        ]
+        try await withRunningServices(helpers, logger: logger) { _ in
+            let feishuPort = await sandboxPort.port()!, callbackPort = await receiverPort.port()!
+            let environment = [
+                "WEBHOOK_SECRET": webhookSecret.standardWebhooksText,
+                "CALLBACK_SECRET": callbackSecret.standardWebhooksText,
+                "FEISHU_TOKEN": feishuToken,
+                "ADMIN_TOKEN": adminToken,
+                "FEISHU_APP_ID": appID,
+                "FEISHU_APP_SECRET": appSecret,
+            ]
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-it-\(UUID().uuidString)").path
+            let configuration = HireBindConfiguration(
+                server: .init(host: "127.0.0.1", port: 0, maxBodyBytes: options.maxBodyBytes, bodyTimeoutSeconds: options.bodyTimeoutSeconds),
+                database: .init(path: folder + "/hirebind.sqlite"),
+                sources: ["workday": .init(secrets: [.environment("WEBHOOK_SECRET")])],
+                naming: options.naming,
+                feishu: .init(
+                    baseURL: "http://127.0.0.1:\(feishuPort)", accountsURL: "http://127.0.0.1:\(feishuPort)", adminAccount: "exchange-admin@example.com",
+                    appID: .environment("FEISHU_APP_ID"), appSecret: .environment("FEISHU_APP_SECRET"),
+                    userAccessToken: options.login || !options.useFixedToken ? nil : .environment("FEISHU_TOKEN"),
+                    oauth: OAuthSettings(redirectURI: "http://127.0.0.1:\(loginPort)/callback", refreshMarginSeconds: options.refreshMarginSeconds),
+                    sync: options.sync, timeoutSeconds: 2, maxAttempts: options.maxAttempts, retry: options.retry
+                ),
+                worker: options.worker,
+                callbacks: .init(
+                    defaultURL: "http://\(options.callbackHost):\(callbackPort)/hr/callback", secret: .environment("CALLBACK_SECRET"), timeoutSeconds: 2,
+                    retry: options.callbackRetry, maxAgeHours: options.callbackMaxAgeHours, allowedHosts: ["127.0.0.1"],
+                    allowPrivateAddresses: options.allowPrivateCallbacks
+                ),
+                admin: .init(token: .environment("ADMIN_TOKEN"))
+            )
+            let store = try SQLiteJobStore(path: configuration.database.path)
+            let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
+            if options.login {
+                // What `hirebind feishu login` does: the authorize page redirects to the listener with a code.
+                let flow = FeishuLogin(settings: configuration.feishu, app: secrets.feishuApp!, store: store, httpClient: .shared, logger: logger)
+                _ = try await flow.completeAgainstSandbox(httpClient: .shared)
+            }
+            let services = HireBindApplication.build(
+                configuration: configuration, secrets: secrets, namer: try NamingRules.namer(configuration.naming), store: store,
+                httpClient: .shared, logger: logger, onServerRunning: servicePort.announce
+            )
+            try await withRunningServices(services, logger: logger) { group in
+                let stack = Stack(
+                    group: group,
+                    sandbox: sandbox, receiver: receiver, store: store, serviceURL: "http://127.0.0.1:\(await servicePort.port()!)",
+                    sandboxURL: "http://127.0.0.1:\(feishuPort)", webhookSecret: webhookSecret, callbackSecret: callbackSecret,
+                    configuration: configuration, secrets: secrets
+                )
+                try await body(stack)
+            }
+        }
+    }
+
+    /// A new-hire event; `extra` adds or replaces employee fields (location, romanised names, …); a nil `userID`
+    /// leaves the Feishu user id out, for the lookup by email or mobile.
+    public static func event(
+        _ id: String, given: String = "伟", family: String = "张", userID: String? = "ou_zhangwei", callbackURL: String? = nil,
+        extra: [String: String] = [:]
+    ) -> [String: Any] {
+        var employee: [String: Any] = ["employee_id": "E-\(id)", "given_name": given, "family_name": family]
+        if let userID { employee["feishu_user_id"] = userID }
+        var event: [String: Any] = [
+            "event_id": id,
+            "event_type": "employee.hired",
+            "occurred_at": "2026-11-25T09:00:00Z",
+            "employee": employee.merging(extra) { $1 },
+        ]
+        if let callbackURL { event["callback_url"] = callbackURL }
+        return event
+    }
+
+    /// An offboarding event for an employee.
+    public static func termination(_ eventID: String, employeeID: String) -> [String: Any] {
+        [
+            "event_id": eventID, "event_type": "employee.terminated", "occurred_at": "2026-11-25T18:00:00Z",
+            "employee": ["employee_id": employeeID],
+        ]
+    }
+
+    /// Polls `/readyz` until its status is (or, with `not`, stops being) `status`, for at most 5 s; returns the last answer.
+    public func readiness(_ status: Int, not: Bool = false) async throws -> Answer {
+        var ready = try await admin("/readyz", token: nil)
+        for _ in 0..<100 where (ready.status == status) == not {
+            try await Task.sleep(for: .milliseconds(50))
+            ready = try await admin("/readyz", token: nil)
+        }
+        return ready
+    }
+
+    /// Posts `body` signed with the source's secret (or `signedWith`) to `/v1/webhooks/{source}`.
+    public func postWebhook(
+        _ body: [UInt8], source: String = "workday", signedWith secret: SigningSecret? = nil, timestamp: Int64? = nil,
+        contentType: String? = "application/json", extraHeaders: [(String, String)] = [], sign: Bool = true
+    ) async throws -> Answer {
+        var request = HTTPClientRequest(url: serviceURL + "/v1/webhooks/\(source)")
+        request.method = .POST
+        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+        if sign {
+            let headers = StandardWebhooks.sign(
+                id: "msg_\(UUID().uuidString)", timestamp: timestamp ?? Int64(Date().timeIntervalSince1970),
+                body: body, secret: secret ?? webhookSecret
+            )
+            for header in headers { request.headers.add(name: header.name, value: header.value) }
+        }
+        for (name, value) in extraHeaders { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        return try await send(request)
+    }
+
+    public func postWebhook(_ event: [String: Any]) async throws -> Answer {
+        try await postWebhook(Array(try JSONSerialization.data(withJSONObject: event)))
+    }
+
+    /// Calls one of the sandbox's own control endpoints (`/sandbox/…`) or a Feishu endpoint on it.
+    public func sandboxCall(_ path: String, method: HTTPMethod = .POST, json: Any? = nil) async throws -> Answer {
+        var request = HTTPClientRequest(url: sandboxURL + path)
+        request.method = method
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
+        }
+        return try await send(request)
+    }
+
+    public func admin(_ path: String, token: String? = Stack.adminToken) async throws -> Answer {
+        var request = HTTPClientRequest(url: serviceURL + path)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        return try await send(request)
+    }
+
+    public func send(_ request: HTTPClientRequest) async throws -> Answer {
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
+        let bytes = try await response.body.collect(upTo: 1 << 22)
+        let json = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:]
+        return Answer(status: Int(response.status.code), json: json, headers: response.headers)
+    }
+
+    /// Polls the admin API until the job's callback reaches `status` (or `seconds` pass); returns the last seen.
+    public func callbackStatus(_ jobID: String, reaching status: String, seconds: Double = 10) async throws -> String? {
+        let deadline = Date().addingTimeInterval(seconds)
+        var seen: String?
+        while Date() < deadline {
+            seen = try await admin("/v1/jobs/\(jobID)").json["callback_status"] as? String
+            if seen == status { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return seen
+    }
+
+    /// Polls the admin API until the job leaves queued/running.
+    public func finishedJob(_ id: String, seconds: Double = 15) async throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let answer = try await admin("/v1/jobs/\(id)")
+            if let job = answer.json["job"] as? [String: Any], let status = job["status"] as? String, status != "queued", status != "running" {
+                return answer.json
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw StackError.timeout("job \(id) did not finish within \(seconds) s")
+    }
+}
+
+public enum StackError: Error {
+    case timeout(String)
+}

@@ -1,0 +1,171 @@
+import Foundation
+import HireBind
+import HireBindCore
+import HireBindTesting
+import MailboxNaming
+import Secrets
+import Testing
+
+@Suite struct ConfigurationTests {
+    /// The committed example must always load.
+    @Test func exampleConfigurationLoads() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../hirebind.example.yaml").standardized.path
+        let configuration = try HireBindConfiguration.load(path: path)
+        #expect(configuration.sources["workday"] != nil)
+        #expect(configuration.server.maxBodyBytes == 1_048_576)
+        #expect(configuration.naming.ruleSets?.map(\.name) == ["china", "japan", "default"])
+        #expect(try NamingRules.namer(configuration.naming).policy.ruleSets.count == 3)
+    }
+
+    @Test func defaultsApply() throws {
+        let configuration = try HireBindConfiguration.parse(yaml: """
+            sources:
+              hr:
+                secrets: [{env: HR_SECRET}]
+            naming:
+              domain: example.com
+            feishu:
+              admin_account: admin@example.com
+              user_access_token: {env: FEISHU_TOKEN}
+            """)
+        #expect(configuration.server.port == 8080)
+        #expect(configuration.server.maxBodyBytes == 1_048_576)
+        #expect(configuration.sources["hr"]?.toleranceSeconds == 300)
+        #expect(configuration.sources["hr"]?.scheme == .standardWebhooks)
+        #expect(configuration.feishu.userIDType == "open_id")
+        #expect(configuration.feishu.baseURL == "https://open.feishu.cn")
+        #expect(configuration.worker.concurrency == 4)
+        #expect(configuration.database.path == "var/hirebind.sqlite")
+    }
+
+    @Test func larkPlatformSetsBothURLs() throws {
+        let configuration = try HireBindConfiguration.parse(yaml: """
+            sources: {hr: {secrets: [{env: HR_SECRET}]}}
+            naming: {domain: example.com}
+            feishu:
+              platform: lark
+              admin_account: admin@example.com
+              app_id: {env: APP_ID}
+              app_secret: {file: /run/secrets/app_secret}
+            """)
+        #expect(configuration.feishu.baseURL == "https://open.larksuite.com")
+        #expect(configuration.feishu.accountsURL == "https://accounts.larksuite.com")
+        #expect(configuration.feishu.appSecret == .file("/run/secrets/app_secret"))
+        #expect(configuration.feishu.userAccessToken == nil)
+        #expect(configuration.feishu.oauth.requestedScopes.first == "offline_access")
+        #expect(configuration.feishu.sync.finalStatuses == ["done", "err"])
+    }
+
+    @Test func feishuNeedsALoginOrAToken() {
+        let error = try? #require(throws: ConfigurationError.self) {
+            try HireBindConfiguration.parse(yaml: """
+                sources: {hr: {secrets: [{env: HR_SECRET}]}}
+                naming: {domain: example.com}
+                feishu: {admin_account: admin@example.com}
+                """)
+        }
+        #expect(error?.message.contains("hirebind feishu login") == true)
+    }
+
+    @Test func offlineAccessIsAlwaysAskedFor() {
+        #expect(OAuthSettings(scopes: ["calendar:exchange.bindings:create"]).requestedScopes == ["offline_access", "calendar:exchange.bindings:create"])
+    }
+
+    @Test func missingKeyIsNamed() {
+        let error = try? #require(throws: ConfigurationError.self) {
+            try HireBindConfiguration.parse(yaml: """
+                sources: {hr: {secrets: [{env: X}]}}
+                naming: {domain: example.com}
+                feishu: {user_access_token: {env: T}}
+                """)
+        }
+        #expect(error?.message.contains("feishu.admin_account") == true)
+    }
+
+    @Test func inlineSecretIsRefused() {
+        let error = try? #require(throws: ConfigurationError.self) {
+            try HireBindConfiguration.parse(yaml: """
+                sources: {hr: {secrets: ["whsec_plaintext"]}}
+                naming: {domain: example.com}
+                feishu: {admin_account: a@example.com, user_access_token: {env: T}}
+                """)
+        }
+        #expect(error?.message.contains("sources.hr.secrets") == true)
+    }
+
+    @Test func badValuesAreRefused() {
+        #expect(throws: ConfigurationError.self) {
+            try HireBindConfiguration.parse(yaml: """
+                sources: {hr: {secrets: [{env: X}]}}
+                naming: {domain: example.com}
+                feishu: {admin_account: a@example.com, user_access_token: {env: T}, user_id_type: email}
+                """)
+        }
+        #expect(throws: ConfigurationError.self) {
+            try HireBindConfiguration.parse(yaml: """
+                sources: {"Bad Name": {secrets: [{env: X}]}}
+                naming: {domain: example.com}
+                feishu: {admin_account: a@example.com, user_access_token: {env: T}}
+                """)
+        }
+    }
+
+    @Test func secretsResolveWithoutRevealingThemselves() throws {
+        let secret = try SecretReference.environment("TOKEN").resolve(environment: ["TOKEN": " s3cr3t\n"])
+        #expect(secret.value == "s3cr3t")
+        #expect("\(secret)" == "<redacted>")
+        let error = try #require(throws: ConfigurationError.self) { try SecretReference.environment("MISSING").resolve(environment: [:]) }
+        #expect(error.message == "environment variable MISSING is not set")
+    }
+
+    @Test func retryDelaysGrowAndStayCapped() {
+        let policy = RetryPolicy(baseSeconds: 2, maxSeconds: 60)
+        for retry in 1...20 {
+            let delay = policy.delay(beforeRetry: retry)
+            let ceiling = min(60, 2 * Double(1 << min(retry - 1, 30)))
+            #expect(delay >= ceiling / 2 && delay <= ceiling)
+        }
+    }
+}
+
+@Suite struct ConfigurationLocationTests {
+    static let yaml = """
+        sources:
+          hr:
+            secrets: [{env: HR_SECRET}]
+        naming:
+          domain: example.com
+        feishu:
+          admin_account: admin@example.com
+          user_access_token: {env: T}
+          user_id_type: email
+        """
+
+    @Test func aBadValueIsNamedByFileLineAndKey() {
+        let error = try? #require(throws: ConfigurationError.self) { try HireBindConfiguration.parse(yaml: Self.yaml, origin: "hirebind.yaml") }
+        #expect(error?.key == "feishu.user_id_type")
+        #expect(error?.line == 9)
+        #expect(error?.description == "hirebind.yaml:9: feishu.user_id_type: must be open_id, union_id or user_id")
+    }
+
+    @Test func aWrongTypeIsNamedByItsLine() {
+        let yaml = Self.yaml.replacingOccurrences(of: "user_id_type: email", with: "timeout_seconds: soon")
+        let error = try? #require(throws: ConfigurationError.self) { try HireBindConfiguration.parse(yaml: yaml, origin: "hirebind.yaml") }
+        #expect(error?.line == 9)
+        #expect(error?.description.hasPrefix("hirebind.yaml:9: feishu.timeout_seconds:") == true)
+    }
+
+    @Test func aMissingKeyPointsAtItsSection() {
+        let yaml = Self.yaml.replacingOccurrences(of: "  admin_account: admin@example.com\n", with: "")
+        let error = try? #require(throws: ConfigurationError.self) { try HireBindConfiguration.parse(yaml: yaml, origin: "hirebind.yaml") }
+        #expect(error?.message == "feishu.admin_account: required key is missing")
+        #expect(error?.line == 6)
+    }
+
+    @Test func aKeyInsideAListIsFound() {
+        let yaml = Self.yaml.replacingOccurrences(of: "secrets: [{env: HR_SECRET}]", with: "secrets:\n      - {env: HR_SECRET}\n      - whsec_inline")
+        let error = try? #require(throws: ConfigurationError.self) { try HireBindConfiguration.parse(yaml: yaml, origin: "hirebind.yaml") }
+        #expect(error?.key == "sources.hr.secrets[1]")
+        #expect(error?.line == 5)
+    }
+}

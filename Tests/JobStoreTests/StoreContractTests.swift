@@ -1,0 +1,255 @@
+// StoreContractTests: the store contracts, run unchanged against every engine of StoreEngine.all.
+
+import Foundation
+import HireBindCore
+import HireBindTesting
+import JobStore
+import Secrets
+import Testing
+
+@Suite struct StoreContractTests {
+    static func job(
+        _ eventID: String, address: String = "wei.zhang@example.com", callback: String? = "http://127.0.0.1:9/cb", at date: Date = Date()
+    ) -> NewBindJob {
+        NewBindJob(
+            source: "hr", eventID: eventID, employeeID: "E-\(eventID)", feishuUserID: "ou_\(eventID)", exchangeAccount: address,
+            adminAccount: "admin@example.com", userIDType: "open_id", callbackURL: callback,
+            namingTrace: .object(["rule_set": .string("default")]), receivedAt: date
+        )
+    }
+
+    static func created(_ outcome: EnqueueOutcome) throws -> JobReceipt {
+        guard case .created(let receipt) = outcome else { throw ContractError.expected("a new job", outcome) }
+        return receipt
+    }
+
+    enum ContractError: Error { case expected(String, EnqueueOutcome) }
+
+    @Test(arguments: StoreEngine.all) func enqueueWritesJobIntakeAndReservation(engine: StoreEngine) async throws {
+        let store = try engine.open()
+        let receipt = try Self.created(try await store.enqueueBind(Self.job("e1")))
+        #expect(receipt.exchangeAccount == "wei.zhang@example.com")
+        #expect(receipt.status == .queued)
+        let job = try #require(try await store.job(id: receipt.jobID))
+        #expect(job.eventID == "e1")
+        #expect(job.exchangeAccount == "wei.zhang@example.com")
+        #expect(job.adminAccount == "admin@example.com")
+        #expect(job.namingTrace == .object(["rule_set": .string("default")]))
+        #expect(try await store.receipt(source: "hr", eventID: "e1") == receipt)
+        #expect(try await store.takenAddresses(among: ["WEI.ZHANG@example.com", "other@example.com"]) == ["wei.zhang@example.com"])
+    }
+
+    @Test(arguments: StoreEngine.all) func repeatedEventReturnsTheFirstJob(engine: StoreEngine) async throws {
+        let store = try engine.open()
+        let first = try Self.created(try await store.enqueueBind(Self.job("e1")))
+        #expect(try await store.enqueueBind(Self.job("e1", address: "other@example.com")) == .duplicate(first))
+        #expect(try await store.jobs(status: nil, limit: 10).count == 1)
+    }
+
+    @Test(arguments: StoreEngine.all) func dedupeHoldsUntilTheIntakeRecordIsPurged(engine: StoreEngine) async throws {
+        let store = try engine.open()
+        let now = Date()
+        let old = try Self.created(try await store.enqueueBind(Self.job("e-old", address: "a@example.com", at: now.addingTimeInterval(-8 * 86_400))))
+        let recent = try Self.created(try await store.enqueueBind(Self.job("e-new", address: "b@example.com", at: now.addingTimeInterval(-6 * 86_400))))
+        #expect(try await store.purgeIntakes(receivedBefore: now.addingTimeInterval(-7 * 86_400)) == 1)
+        // Within the window the first answer stands; past it the event makes a new job.
+        #expect(try await store.enqueueBind(Self.job("e-new", address: "c@example.com")) == .duplicate(recent))
+        let again = try Self.created(try await store.enqueueBind(Self.job("e-old", address: "d@example.com")))
+        #expect(again.jobID != old.jobID)
+        #expect(try await store.job(id: old.jobID) != nil)
+    }
+
+    @Test(arguments: StoreEngine.all) func aHeldAddressIsRefusedCaseInsensitivelyAndNothingIsWritten(engine: StoreEngine) async throws {
+        let store = try engine.open()
+        _ = try Self.created(try await store.enqueueBind(Self.job("e1", address: "anna.lee@example.com")))
+        #expect(try await store.enqueueBind(Self.job("e2", address: "ANNA.LEE@example.com")) == .addressTaken("ANNA.LEE@example.com"))
+        #expect(try await store.receipt(source: "hr", eventID: "e2") == nil)
+        #expect(try await store.jobs(status: nil, limit: 10).count == 1)
+        // The refused event can still be enqueued with another address.
+        _ = try Self.created(try await store.enqueueBind(Self.job("e2", address: "anna.lee2@example.com")))
+    }
+
+    @Test(arguments: StoreEngine.all) func concurrentIntakesOfOneAddressReserveItOnce(engine: StoreEngine) async throws {
+        let store = try engine.open()
+        let outcomes = try await withThrowingTaskGroup(of: EnqueueOutcome.self) { group in
+            for index in 0..<40 {
+                group.addTask { try await store.enqueueBind(Self.job("c\(index)")) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.filter { if case .created = $0 { true } else { false } }.count == 1)
+        #expect(outcomes.filter { $0 == .addressTaken("wei.zhang@example.com") }.count == 39)
+    }
+
+    @Test(arguments: StoreEngine.all) func unbindTargetsTheEmployeesLatestBindJob(engine: StoreEngine) async throws {
+        let store = try engine.open()
+        let bind = try Self.created(try await store.enqueueBind(Self.job("e1")))
+        let request = NewUnbindJob(source: "hr", eventID: "t1", employeeID: "E-e1", callbackURL: nil, receivedAt: Date())
+        let unbind = try Self.created(try await store.enqueueUnbind(request))
+        let job = try #require(try await store.job(id: unbind.jobID))
+        #expect(job.kind == .unbind)
+        #expect(job.targetJobID == bind.jobID)
+        #expect(job.exchangeAccount == "wei.zhang@example.com")
+        #expect(try await store.enqueueUnbind(request) == .duplicate(unbind))
+        await #expect(throws: UnknownEmployeeError.self) {
+            try await store.enqueueUnbind(NewUnbindJob(source: "hr", eventID: "t2", employeeID: "nobody", callbackURL: nil, receivedAt: Date()))
+        }
+    }
+
+    @Test(arguments: StoreEngine.all) func leaseIsExclusiveUntilItExpires(engine: StoreEngine) async throws {
+        let store = try engine.open()
+        let start = Date()
+        _ = try await store.enqueueBind(Self.job("e1", at: start))
+        let lease = try #require(try await store.leaseJob(for: 30, now: start))
+        #expect(lease.job.status == .running)
+        #expect(lease.job.attempts == 1)
+        #expect(!lease.job.outcomeUnknown)
+        #expect(try await store.leaseJob(for: 30, now: start.addingTimeInterval(10)) == nil)
+        // The first worker crashed: after the lease expires the job is leased again, its last call's outcome
+        // unknown (so the worker looks the binding up before creating it).
+        let rescued = try #require(try await store.leaseJob(for: 30, now: start.addingTimeInterval(31)))
+        #expect(rescued.job.id == lease.job.id)
+        #expect(rescued.job.attempts == 2)
+        #expect(rescued.job.outcomeUnknown)
+        // The crashed worker's late answer is refused.
+        let attempt = JobAttempt(number: 1, startedAt: start, finishedAt: start, outcome: .succeeded)
+        await #expect(throws: LeaseLostError.self) {
+            try await store.finishJob(lease, outcome: .bound(bindingID: "x", syncStatus: "doing", followSync: nil), attempt: attempt, callback: nil, now: start)
+        }
+    }
+
+    @Test(arguments: StoreEngine.all) func finishingWritesOutcomeAndCallbackTogether(engine: StoreEngine) async throws {
+        let store = try engine.open()
+        let now = Date()
+        _ = try await store.enqueueBind(Self.job("e1", at: now))
+        let lease = try #require(try await store.leaseJob(for: 30, now: now))
+        #expect(lease.job.callbacksQueued == 0)
+        let callback = OutboundCallback(messageID: "msg-1", url: "http://127.0.0.1:9/cb", body: Array(#"{"status":"bound"}"#.utf8))
+        try await store.finishJob(
+            lease, outcome: .bound(bindingID: "b1", syncStatus: "doing", followSync: nil),
+            attempt: JobAttempt(number: 1, startedAt: now, finishedAt: now, outcome: .succeeded, logID: "log-1"),
+            callback: callback, now: now
+        )
+        let job = try #require(try await store.job(id: lease.job.id))
+        #expect(job.status == .succeeded)
+        #expect(job.bindingID == "b1")
+        #expect(job.callbacksQueued == 1)
+        #expect(try await store.attempts(jobID: job.id).map(\.logID) == ["log-1"])
+        #expect(try await store.callbackStatus(jobID: job.id) == .pending)
+
+        let delivery = try #require(try await store.leaseCallback(for: 30, now: now))
+        #expect(delivery.url == callback.url)
+        #expect(delivery.messageID == callback.messageID)
+        #expect(delivery.body == callback.body)
+        try await store.callbackFailed(delivery, error: "HTTP 503", retryAt: now.addingTimeInterval(5))
+        #expect(try await store.leaseCallback(for: 30, now: now.addingTimeInterval(1)) == nil)
+        let again = try #require(try await store.leaseCallback(for: 30, now: now.addingTimeInterval(6)))
+        #expect(again.attempts == 2)
+        #expect(again.messageID == delivery.messageID)
+        try await store.callbackDelivered(again, now: now.addingTimeInterval(6))
+        #expect(try await store.callbackStatus(jobID: job.id) == .delivered)
+        #expect(try await store.callbacks(status: .delivered, limit: 10).map(\.jobID) == [job.id])
+    }
+
+    @Test(arguments: StoreEngine.all) func retryReschedulesAndRateLimitsDoNotCount(engine: StoreEngine) async throws {
+        let store = try engine.open()
+        let now = Date()
+        _ = try await store.enqueueBind(Self.job("e1", at: now))
+        let failure = JobFailure(code: "190004", message: "method rate limited", hint: "")
+        let first = try #require(try await store.leaseJob(for: 30, now: now))
+        try await store.retryJob(
+            first, attempt: JobAttempt(number: 1, startedAt: now, finishedAt: now, outcome: .retry, failure: failure),
+            retryAt: now.addingTimeInterval(2), countsAsAttempt: false, outcomeUnknown: false
+        )
+        #expect(try await store.leaseJob(for: 30, now: now.addingTimeInterval(1)) == nil)
+        let second = try #require(try await store.leaseJob(for: 30, now: now.addingTimeInterval(2)))
+        #expect(second.job.attempts == 1)
+        #expect(!second.job.outcomeUnknown)
+        #expect(second.job.lastError == failure)
+        let due = try #require(try await store.nextJobDue())
+        #expect(abs(due.timeIntervalSince(now.addingTimeInterval(32))) < 0.001)
+    }
+
+    @Test(arguments: StoreEngine.all) func failedJobsAreListedAndRequeued(engine: StoreEngine) async throws {
+        let store = try engine.open()
+        let now = Date()
+        _ = try await store.enqueueBind(Self.job("e1", callback: nil, at: now))
+        let lease = try #require(try await store.leaseJob(for: 30, now: now))
+        let failure = JobFailure(code: "195100", message: "user gone", hint: "check")
+        try await store.finishJob(
+            lease, outcome: .failed(failure), attempt: JobAttempt(number: 1, startedAt: now, finishedAt: now, outcome: .failed, failure: failure),
+            callback: nil, now: now
+        )
+        #expect(try await store.callbackStatus(jobID: lease.job.id) == nil)
+        #expect(try await store.jobs(status: .failed, limit: 10).map(\.id) == [lease.job.id])
+        #expect(try await store.requeueJob(id: lease.job.id, now: now) == .requeued)
+        #expect(try await store.requeueJob(id: lease.job.id, now: now) == .notRetryable("queued"))
+        #expect(try await store.requeueJob(id: "nope", now: now) == .notFound)
+        #expect(try await store.leaseJob(for: 30, now: now)?.job.attempts == 1)
+    }
+
+    @Test(arguments: StoreEngine.all) func anUnknownOutcomeStaysKnownAsSuch(engine: StoreEngine) async throws {
+        let store = try engine.open()
+        let now = Date()
+        _ = try await store.enqueueBind(Self.job("e1", at: now))
+        let timeout = JobFailure(code: "timeout", message: "", hint: "")
+        let limited = JobFailure(code: "99991400", message: "", hint: "")
+        let first = try #require(try await store.leaseJob(for: 30, now: now))
+        try await store.retryJob(
+            first, attempt: JobAttempt(number: 1, startedAt: now, finishedAt: now, outcome: .retry, failure: timeout), retryAt: now,
+            countsAsAttempt: true, outcomeUnknown: true
+        )
+        // A rate-limited lookup afterwards does not make the first call's outcome known.
+        let second = try #require(try await store.leaseJob(for: 30, now: now))
+        #expect(second.job.outcomeUnknown)
+        try await store.retryJob(
+            second, attempt: JobAttempt(number: 2, startedAt: now, finishedAt: now, outcome: .retry, failure: limited), retryAt: now,
+            countsAsAttempt: false, outcomeUnknown: false
+        )
+        let third = try #require(try await store.leaseJob(for: 30, now: now))
+        #expect(third.job.outcomeUnknown)
+    }
+
+    @Test(arguments: StoreEngine.all) func syncChecksAreLeasedUntilTheSyncEnds(engine: StoreEngine) async throws {
+        let store = try engine.open()
+        let now = Date()
+        _ = try await store.enqueueBind(Self.job("e1", at: now))
+        let lease = try #require(try await store.leaseJob(for: 30, now: now))
+        try await store.finishJob(
+            lease, outcome: .bound(bindingID: "b1", syncStatus: "doing", followSync: SyncFollow(firstCheckAt: now.addingTimeInterval(5), deadline: now.addingTimeInterval(60))),
+            attempt: JobAttempt(number: 1, startedAt: now, finishedAt: now, outcome: .succeeded), callback: nil, now: now
+        )
+        #expect(try await store.leaseSyncCheck(for: 30, now: now) == nil)
+        let check = try #require(try await store.leaseSyncCheck(for: 30, now: now.addingTimeInterval(5)))
+        #expect(check.checks == 0)
+        #expect(try await store.leaseSyncCheck(for: 30, now: now.addingTimeInterval(6)) == nil)
+        try await store.syncContinues(check, status: "cal_done", nextCheckAt: now.addingTimeInterval(10))
+        let next = try #require(try await store.leaseSyncCheck(for: 30, now: now.addingTimeInterval(10)))
+        #expect(next.checks == 1)
+        #expect(next.job.syncStatus == "cal_done")
+        try await store.syncEnded(next, status: "done", callback: OutboundCallback(messageID: "m2", url: "http://127.0.0.1:9/cb", body: []), now: now)
+        #expect(try await store.nextSyncCheckDue() == nil)
+        #expect(try await store.job(id: lease.job.id)?.syncStatus == "done")
+        #expect(try await store.job(id: lease.job.id)?.callbacksQueued == 1)
+    }
+
+    @Test(arguments: StoreEngine.all) func oneRefresherHoldsTheTokenClaim(engine: StoreEngine) async throws {
+        let store = try engine.open()
+        let now = Date()
+        #expect(try await store.userToken() == nil)
+        let pair = UserTokenPair(accessToken: .init("a1"), accessExpiresAt: now.addingTimeInterval(60), refreshToken: .init("r1"), refreshExpiresAt: nil, scope: nil)
+        let saved = try await store.saveUserToken(pair, now: now)
+        #expect(saved.generation == 1)
+        let claimed = try #require(try await store.claimTokenRefresh(holder: "one", for: 30, now: now))
+        #expect(claimed.pair.accessToken == pair.accessToken && claimed.pair.refreshToken == pair.refreshToken)
+        #expect(abs(claimed.pair.accessExpiresAt.timeIntervalSince(pair.accessExpiresAt)) < 0.001)
+        #expect(try await store.claimTokenRefresh(holder: "two", for: 30, now: now) == nil)
+        let rotated = UserTokenPair(accessToken: .init("a2"), accessExpiresAt: now.addingTimeInterval(120), refreshToken: .init("r2"), refreshExpiresAt: nil, scope: nil)
+        #expect(try await store.commitTokenRefresh(holder: "two", generation: 1, pair: rotated, now: now) == false)
+        #expect(try await store.commitTokenRefresh(holder: "one", generation: 1, pair: rotated, now: now))
+        #expect(try await store.userToken()?.generation == 2)
+        _ = try #require(try await store.claimTokenRefresh(holder: "two", for: 30, now: now))
+        try await store.releaseTokenRefresh(holder: "two", deadReason: "revoked")
+        #expect(try await store.userToken()?.deadReason == "revoked")
+    }
+}
