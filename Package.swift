@@ -123,6 +123,9 @@ let package = Package(
             dependencies: [
                 "HireBind", "HireBindCore", "JobStore", "FeishuSandbox", "DryRun", "WebhookSignature", "Secrets",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -6,6 +6,9 @@ public import FeishuSandbox
 import Foundation
 public import HireBind
 public import HireBindCore
+import HTTPTypes
+import Hummingbird
+public import HummingbirdTesting
 public import JobStore
 public import Logging
 import NIOCore
@@ -33,6 +36,8 @@ public struct Stack: Sendable {
     public let callbackSecret: SigningSecret
     public let configuration: HireBindConfiguration
     public let secrets: ServiceSecrets
+    /// In router mode, the client that calls the router in memory (no socket, no workers).
+    let routerClient: (any TestClientProtocol)?
 
     /// How a stack is set up; every option has the default most tests want.
     public struct Options: Sendable {
@@ -57,6 +62,9 @@ public struct Stack: Sendable {
         public var useFixedToken = true
         public var refreshMarginSeconds = 300.0
         public var sandboxSettings: @Sendable (inout SandboxConfiguration) -> Void = { _ in }
+        /// Only the routes, called in memory through Hummingbird's router test mode: no port is opened and no
+        /// worker runs, so nothing queued is carried out. For intake, admin and hostile-input tests.
+        public var routerOnly = false
 
         /// The defaults, changed by `change`: `.init { $0.maxAttempts = 1 }`.
         public init(_ change: (inout Options) -> Void = { _ in }) {
@@ -73,17 +81,43 @@ public struct Stack: Sendable {
         public var errorMessage: String? { error?["message"] as? String }
     }
 
+    static let webhookSecret = SigningSecret(key: Array("integration webhook secret 32 b!".utf8))
+    static let callbackSecret = SigningSecret(key: Array("integration callback secret 32b!".utf8))
+    static let environment = [
+        "WEBHOOK_SECRET": webhookSecret.standardWebhooksText,
+        "CALLBACK_SECRET": callbackSecret.standardWebhooksText,
+        "FEISHU_TOKEN": feishuToken,
+        "ADMIN_TOKEN": adminToken,
+        "FEISHU_APP_ID": appID,
+        "FEISHU_APP_SECRET": appSecret,
+    ]
+
     /// Runs `body` with a fresh stack; everything is shut down afterwards.
-    public static func with(_ options: Options = Options(), _ body: (Stack) async throws -> Void) async throws {
+    public static func with(_ options: Options = Options(), _ body: @Sendable (Stack) async throws -> Void) async throws {
         let logger = options.logger
-        let webhookSecret = SigningSecret(key: Array("integration webhook secret 32 b!".utf8))
-        let callbackSecret = SigningSecret(key: Array("integration callback secret 32b!".utf8))
         var sandboxConfiguration = SandboxConfiguration(superAdminTokens: [feishuToken], usersNotInTenant: options.usersNotInTenant)
         sandboxConfiguration.appID = appID
         sandboxConfiguration.appSecret = appSecret
         options.sandboxSettings(&sandboxConfiguration)
         let sandbox = FeishuSandbox(configuration: sandboxConfiguration)
         let receiver = CallbackReceiver(secret: callbackSecret, failFirst: options.receiverFailFirst)
+        if options.routerOnly {
+            // Nothing listens: the configuration's Feishu and callback URLs are never called.
+            let configuration = configuration(options, feishuPort: 9, callbackPort: 9)
+            let store = try SQLiteJobStore(path: configuration.database.path)
+            let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
+            let router = HireBindApplication.router(
+                configuration: configuration, secrets: secrets, namer: try NamingRules.namer(configuration.naming), store: store
+            )
+            try await Application(router: router, logger: logger).test(.router) { client in
+                try await body(Stack(
+                    group: ServiceGroup(configuration: ServiceGroupConfiguration(services: [any Service](), logger: logger)), sandbox: sandbox, receiver: receiver, store: store,
+                    serviceURL: "", sandboxURL: "", webhookSecret: webhookSecret, callbackSecret: callbackSecret, configuration: configuration,
+                    secrets: secrets, routerClient: client
+                ))
+            }
+            return
+        }
         let sandboxPort = PortAnnouncement(), receiverPort = PortAnnouncement(), servicePort = PortAnnouncement()
         let helpers: [any Service] = [
             sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: sandboxPort.announce),
@@ -91,35 +125,7 @@ public struct Stack: Sendable {
         ]
         try await withRunningServices(helpers, logger: logger) { _ in
             let feishuPort = await sandboxPort.port()!, callbackPort = await receiverPort.port()!
-            let environment = [
-                "WEBHOOK_SECRET": webhookSecret.standardWebhooksText,
-                "CALLBACK_SECRET": callbackSecret.standardWebhooksText,
-                "FEISHU_TOKEN": feishuToken,
-                "ADMIN_TOKEN": adminToken,
-                "FEISHU_APP_ID": appID,
-                "FEISHU_APP_SECRET": appSecret,
-            ]
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-it-\(UUID().uuidString)").path
-            let configuration = HireBindConfiguration(
-                server: .init(host: "127.0.0.1", port: 0, maxBodyBytes: options.maxBodyBytes, bodyTimeoutSeconds: options.bodyTimeoutSeconds),
-                database: .init(path: folder + "/hirebind.sqlite"),
-                sources: ["workday": .init(secrets: [.environment("WEBHOOK_SECRET")])],
-                naming: options.naming,
-                feishu: .init(
-                    baseURL: "http://127.0.0.1:\(feishuPort)", accountsURL: "http://127.0.0.1:\(feishuPort)", adminAccount: "exchange-admin@example.com",
-                    appID: .environment("FEISHU_APP_ID"), appSecret: .environment("FEISHU_APP_SECRET"),
-                    userAccessToken: options.login || !options.useFixedToken ? nil : .environment("FEISHU_TOKEN"),
-                    oauth: OAuthSettings(redirectURI: "http://127.0.0.1:\(loginPort)/callback", refreshMarginSeconds: options.refreshMarginSeconds),
-                    sync: options.sync, timeoutSeconds: 2, maxAttempts: options.maxAttempts, retry: options.retry
-                ),
-                worker: options.worker,
-                callbacks: .init(
-                    defaultURL: "http://\(options.callbackHost):\(callbackPort)/hr/callback", secret: .environment("CALLBACK_SECRET"), timeoutSeconds: 2,
-                    retry: options.callbackRetry, maxAgeHours: options.callbackMaxAgeHours, allowedHosts: ["127.0.0.1"],
-                    allowPrivateAddresses: options.allowPrivateCallbacks
-                ),
-                admin: .init(token: .environment("ADMIN_TOKEN"))
-            )
+            let configuration = configuration(options, feishuPort: feishuPort, callbackPort: callbackPort)
             let store = try SQLiteJobStore(path: configuration.database.path)
             let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
             if options.login {
@@ -136,11 +142,36 @@ public struct Stack: Sendable {
                     group: group,
                     sandbox: sandbox, receiver: receiver, store: store, serviceURL: "http://127.0.0.1:\(await servicePort.port()!)",
                     sandboxURL: "http://127.0.0.1:\(feishuPort)", webhookSecret: webhookSecret, callbackSecret: callbackSecret,
-                    configuration: configuration, secrets: secrets
+                    configuration: configuration, secrets: secrets, routerClient: nil
                 )
                 try await body(stack)
             }
         }
+    }
+
+    /// The service's configuration for `options`, with the sandbox and the receiver on the given ports.
+    static func configuration(_ options: Options, feishuPort: Int, callbackPort: Int) -> HireBindConfiguration {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-it-\(UUID().uuidString)").path
+        return HireBindConfiguration(
+            server: .init(host: "127.0.0.1", port: 0, maxBodyBytes: options.maxBodyBytes, bodyTimeoutSeconds: options.bodyTimeoutSeconds),
+            database: .init(path: folder + "/hirebind.sqlite"),
+            sources: ["workday": .init(secrets: [.environment("WEBHOOK_SECRET")])],
+            naming: options.naming,
+            feishu: .init(
+                baseURL: "http://127.0.0.1:\(feishuPort)", accountsURL: "http://127.0.0.1:\(feishuPort)", adminAccount: "exchange-admin@example.com",
+                appID: .environment("FEISHU_APP_ID"), appSecret: .environment("FEISHU_APP_SECRET"),
+                userAccessToken: options.login || !options.useFixedToken ? nil : .environment("FEISHU_TOKEN"),
+                oauth: OAuthSettings(redirectURI: "http://127.0.0.1:\(loginPort)/callback", refreshMarginSeconds: options.refreshMarginSeconds),
+                sync: options.sync, timeoutSeconds: 2, maxAttempts: options.maxAttempts, retry: options.retry
+            ),
+            worker: options.worker,
+            callbacks: .init(
+                defaultURL: "http://\(options.callbackHost):\(callbackPort)/hr/callback", secret: .environment("CALLBACK_SECRET"), timeoutSeconds: 2,
+                retry: options.callbackRetry, maxAgeHours: options.callbackMaxAgeHours, allowedHosts: ["127.0.0.1"],
+                allowPrivateAddresses: options.allowPrivateCallbacks
+            ),
+            admin: .init(token: .environment("ADMIN_TOKEN"))
+        )
     }
 
     /// A new-hire event; `extra` adds or replaces employee fields (location, romanised names, …); a nil `userID`
@@ -184,19 +215,17 @@ public struct Stack: Sendable {
         _ body: [UInt8], source: String = "workday", signedWith secret: SigningSecret? = nil, timestamp: Int64? = nil,
         contentType: String? = "application/json", extraHeaders: [(String, String)] = [], sign: Bool = true
     ) async throws -> Answer {
-        var request = HTTPClientRequest(url: serviceURL + "/v1/webhooks/\(source)")
-        request.method = .POST
-        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+        var headers = HTTPHeaders()
+        if let contentType { headers.add(name: "Content-Type", value: contentType) }
         if sign {
-            let headers = StandardWebhooks.sign(
+            let signature = StandardWebhooks.sign(
                 id: "msg_\(UUID().uuidString)", timestamp: timestamp ?? Int64(Date().timeIntervalSince1970),
                 body: body, secret: secret ?? webhookSecret
             )
-            for header in headers { request.headers.add(name: header.name, value: header.value) }
+            for header in signature { headers.add(name: header.name, value: header.value) }
         }
-        for (name, value) in extraHeaders { request.headers.add(name: name, value: value) }
-        request.body = .bytes(ByteBuffer(bytes: body))
-        return try await send(request)
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
+        return try await service(.POST, "/v1/webhooks/\(source)", headers: headers, body: body)
     }
 
     public func postWebhook(_ event: [String: Any]) async throws -> Answer {
@@ -215,16 +244,40 @@ public struct Stack: Sendable {
     }
 
     public func admin(_ path: String, token: String? = Stack.adminToken) async throws -> Answer {
-        var request = HTTPClientRequest(url: serviceURL + path)
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        return try await send(request)
+        var headers = HTTPHeaders()
+        if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
+        return try await service(.GET, path, headers: headers, body: nil)
+    }
+
+    /// A request to the service: over loopback HTTP, or through the router in memory in router mode.
+    public func service(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: [UInt8]? = nil) async throws -> Answer {
+        guard let routerClient else {
+            var request = HTTPClientRequest(url: serviceURL + path)
+            request.method = method
+            request.headers = headers
+            if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+            return try await send(request)
+        }
+        var fields = HTTPFields()
+        for header in headers {
+            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+        }
+        let response = try await routerClient.executeRequest(
+            uri: path, method: HTTPRequest.Method(rawValue: method.rawValue) ?? .get, headers: fields, body: body.map { ByteBuffer(bytes: $0) }
+        )
+        var answerHeaders = HTTPHeaders()
+        for field in response.headers { answerHeaders.add(name: field.name.rawName, value: field.value) }
+        return Answer(status: Int(response.status.code), json: Self.json(response.body), headers: answerHeaders)
+    }
+
+    static func json(_ bytes: ByteBuffer) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:]
     }
 
     public func send(_ request: HTTPClientRequest) async throws -> Answer {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
         let bytes = try await response.body.collect(upTo: 1 << 22)
-        let json = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:]
-        return Answer(status: Int(response.status.code), json: json, headers: response.headers)
+        return Answer(status: Int(response.status.code), json: Self.json(bytes), headers: response.headers)
     }
 
     /// Polls the admin API until the job's callback reaches `status` (or `seconds` pass); returns the last seen.

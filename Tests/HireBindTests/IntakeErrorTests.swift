@@ -7,7 +7,7 @@ import Secrets
 import Testing
 import WebhookSignature
 
-/// Every refusal of the intake is a 4xx with `{"error": {"code", "message"}}`, and writes nothing.
+/// Every refusal of the intake is a 4xx (in router mode: the routes called in memory, no socket, no worker) with `{"error": {"code", "message"}}`, and writes nothing.
 @Suite struct IntakeErrorTests {
     func expectNothingQueued(_ stack: Stack) async throws {
         let jobs = try await stack.admin("/v1/jobs")
@@ -15,7 +15,7 @@ import WebhookSignature
     }
 
     @Test func bodyOverTheLimitIs413() async throws {
-        try await Stack.with(.init { $0.maxBodyBytes = 2048 }) { stack in
+        try await Stack.with(.init { $0.maxBodyBytes = 2048; $0.routerOnly = true }) { stack in
             var event = Stack.event("evt-big")
             event["padding"] = String(repeating: "x", count: 4096)
             let answer = try await stack.postWebhook(Array(try JSONSerialization.data(withJSONObject: event)))
@@ -26,7 +26,7 @@ import WebhookSignature
     }
 
     @Test func wrongContentTypeIs415() async throws {
-        try await Stack.with { stack in
+        try await Stack.with(.init { $0.routerOnly = true }) { stack in
             let body = Array(try JSONSerialization.data(withJSONObject: Stack.event("evt-ct")))
             for contentType in ["text/plain", "application/x-www-form-urlencoded", nil] as [String?] {
                 let answer = try await stack.postWebhook(body, contentType: contentType)
@@ -39,7 +39,7 @@ import WebhookSignature
     }
 
     @Test func bodyThatIsNotJSONIs415() async throws {
-        try await Stack.with { stack in
+        try await Stack.with(.init { $0.routerOnly = true }) { stack in
             for body in [Array("hello".utf8), [0xff, 0xfe, 0xfd], Array("{\"event_id\": ".utf8)] {
                 let answer = try await stack.postWebhook(body)
                 #expect(answer.status == 415)
@@ -50,7 +50,7 @@ import WebhookSignature
     }
 
     @Test func badOrMissingSignatureIs401() async throws {
-        try await Stack.with { stack in
+        try await Stack.with(.init { $0.routerOnly = true }) { stack in
             let body = Array(try JSONSerialization.data(withJSONObject: Stack.event("evt-sig")))
             let missing = try await stack.postWebhook(body, sign: false)
             #expect(missing.status == 401)
@@ -70,7 +70,7 @@ import WebhookSignature
     }
 
     @Test func signatureErrorsNeverRevealTheSecret() async throws {
-        try await Stack.with { stack in
+        try await Stack.with(.init { $0.routerOnly = true }) { stack in
             let body = Array(try JSONSerialization.data(withJSONObject: Stack.event("evt-leak")))
             let answer = try await stack.postWebhook(body, signedWith: SigningSecret(key: Array(repeating: 2, count: 32)))
             let text = String(describing: answer.json)
@@ -81,7 +81,7 @@ import WebhookSignature
     }
 
     @Test func unknownSourceIs404() async throws {
-        try await Stack.with { stack in
+        try await Stack.with(.init { $0.routerOnly = true }) { stack in
             let answer = try await stack.postWebhook(Array(try JSONSerialization.data(withJSONObject: Stack.event("evt-src"))), source: "bamboohr")
             #expect(answer.status == 404)
             #expect(answer.errorCode == "unknown_source")
@@ -95,7 +95,7 @@ import WebhookSignature
         ("employee.feishu_user_id", "employee.feishu_user_id"),
     ])
     func schemaErrorIs422NamingTheField(remove: String, field: String) async throws {
-        try await Stack.with { stack in
+        try await Stack.with(.init { $0.routerOnly = true }) { stack in
             var event = Stack.event("evt-schema")
             let parts = remove.split(separator: ".").map(String.init)
             if parts.count == 1 {
@@ -114,7 +114,7 @@ import WebhookSignature
     }
 
     @Test func nameThatLeavesNothingIs422() async throws {
-        try await Stack.with { stack in
+        try await Stack.with(.init { $0.routerOnly = true }) { stack in
             let answer = try await stack.postWebhook(Stack.event("evt-empty", given: "🙂", family: "!!"))
             #expect(answer.status == 422)
             #expect(answer.errorCode == "unusable_name")
@@ -123,7 +123,7 @@ import WebhookSignature
     }
 
     @Test func unknownRouteIsJSON404() async throws {
-        try await Stack.with { stack in
+        try await Stack.with(.init { $0.routerOnly = true }) { stack in
             let answer = try await stack.admin("/nope")
             #expect(answer.status == 404)
             #expect(answer.errorCode == "not_found")
@@ -131,7 +131,7 @@ import WebhookSignature
     }
 
     @Test func adminAPINeedsTheToken() async throws {
-        try await Stack.with { stack in
+        try await Stack.with(.init { $0.routerOnly = true }) { stack in
             let none = try await stack.admin("/v1/jobs", token: nil)
             #expect(none.status == 401)
             let wrong = try await stack.admin("/v1/jobs", token: "guess")

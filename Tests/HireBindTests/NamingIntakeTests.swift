@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func kanjiWithoutRomanisationIs422NamingTheFields() async throws {
-        try await Stack.with(.init { $0.naming = Self.rules }) { stack in
+        try await Stack.with(.init { $0.naming = Self.rules; $0.routerOnly = true }) { stack in
             let refused = try await stack.postWebhook(Stack.event("evt-tokyo", given: "太郎", family: "山田", extra: ["location": "Tokyo"]))
             #expect(refused.status == 422)
             #expect(refused.errorCode == "unusable_name")
@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func fullNameInOneFieldIsAccepted() async throws {
-        try await Stack.with { stack in
+        try await Stack.with(.init { $0.routerOnly = true }) { stack in
             let event: [String: Any] = [
                 "event_id": "evt-full", "event_type": "employee.hired", "occurred_at": "2026-11-25T09:00:00Z",
                 "employee": ["employee_id": "E9", "full_name": "欧阳娜娜", "feishu_user_id": "ou_9"],
@@ -63,7 +63,7 @@ import Testing
 
     @Test func noMatchingRuleSetIs422() async throws {
         let rules = NamingSettings(ruleSets: [NamingRuleSet(name: "sales", when: RuleCondition(department: ["Sales"]), domain: "example.com")])
-        try await Stack.with(.init { $0.naming = rules }) { stack in
+        try await Stack.with(.init { $0.naming = rules; $0.routerOnly = true }) { stack in
             let answer = try await stack.postWebhook(Stack.event("evt-norule"))
             #expect(answer.status == 422)
             #expect(answer.errorCode == "no_naming_rule")
