@@ -2,10 +2,10 @@
 
 import Foundation
 import HTTPTypes
-import Hummingbird
-import Logging
+public import Hummingbird
+public import Logging
 import NIOCore
-import WebhookSignature
+public import WebhookSignature
 
 /// A stand-in for the HR system's callback endpoint: verifies each Standard Webhooks signature and keeps
 /// what arrived. The quick start's dry run and the integration tests use it.
@@ -49,7 +49,9 @@ public struct CallbackReceiver: Sendable {
         self.failFirst = failFirst
     }
 
-    public func application(host: String = "127.0.0.1", port: Int = 0, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+    public func application(
+        host: String = "127.0.0.1", port: Int = 0, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void
+    ) -> some ApplicationProtocol {
         let router = Router()
         router.post("/**") { request, _ in
             var request = request
@@ -61,7 +63,8 @@ public struct CallbackReceiver: Sendable {
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             let lookup = HeaderLookup(request.headers.map { (name: $0.name.canonicalName, value: $0.value) })
-            let valid = (try? StandardWebhooks().verify(headers: lookup, body: body, secrets: [secret], now: Int64(Date().timeIntervalSince1970))) != nil
+            let valid =
+                (try? StandardWebhooks().verify(headers: lookup, body: body, secrets: [secret], now: Int64(Date().timeIntervalSince1970))) != nil
             await inbox.add(Delivery(path: request.uri.path, headers: headers, body: body, signatureValid: valid))
             return Response(status: valid ? .noContent : .unauthorized)
         }

@@ -1,6 +1,6 @@
 // SandboxDryRun: `sandbox.enabled`: the Feishu sandbox in the same process, and the configuration pointed at it.
 
-public import FeishuSandbox
+import FeishuSandbox
 public import HireBind
 public import Logging
 import Secrets

@@ -1,3 +1,5 @@
+// ExchangeBinding: the exchange binding request and answer bodies, and the derived binding id.
+
 import Foundation
 
 /// Body of `POST /open-apis/calendar/v4/exchange_bindings`.

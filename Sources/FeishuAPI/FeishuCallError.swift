@@ -49,9 +49,12 @@ public enum FeishuCallError: Error, Sendable, Hashable, CustomStringConvertible 
                 needsLogin: FeishuErrorCatalog.needsLogin(code: code)
             )
         case .timeout:
-            FeishuFailure(code: "timeout", message: "Feishu did not answer in time", hint: "hirebind retries; the outcome of the timed-out call is unknown.")
+            FeishuFailure(
+                code: "timeout", message: "Feishu did not answer in time", hint: "hirebind retries; the outcome of the timed-out call is unknown.")
         case .transport(let detail):
-            FeishuFailure(code: "transport", message: "connection to Feishu failed: \(detail)", hint: "hirebind retries; check the network path to the Feishu base URL.")
+            FeishuFailure(
+                code: "transport", message: "connection to Feishu failed: \(detail)",
+                hint: "hirebind retries; check the network path to the Feishu base URL.")
         case .unexpectedResponse(let status, _):
             FeishuFailure(
                 code: "http_\(status)", message: "Feishu answered HTTP \(status) without a JSON body",

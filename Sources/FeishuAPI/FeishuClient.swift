@@ -1,10 +1,10 @@
 // FeishuClient: the typed exchange-binding and user-id calls, each rate limited, timed out and classified.
 
 public import AsyncHTTPClient
-public import Foundation
+import Foundation
 public import Logging
 import NIOCore
-public import NIOHTTP1
+import NIOHTTP1
 public import Secrets
 
 /// A typed client for the Feishu open platform endpoints hirebind uses.

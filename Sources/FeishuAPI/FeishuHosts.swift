@@ -14,10 +14,11 @@ public struct FeishuHosts: Sendable, Hashable {
 
     /// The platform's own hosts, each replaced by an override when given (a proxy, the sandbox).
     public init(platform: FeishuPlatform = .feishu, openBaseURL: String? = nil, accountsURL: String? = nil) {
-        let defaults: (open: String, accounts: String) = switch platform {
-        case .feishu: ("https://open.feishu.cn", "https://accounts.feishu.cn")
-        case .lark: ("https://open.larksuite.com", "https://accounts.larksuite.com")
-        }
+        let defaults: (open: String, accounts: String) =
+            switch platform {
+            case .feishu: ("https://open.feishu.cn", "https://accounts.feishu.cn")
+            case .lark: ("https://open.larksuite.com", "https://accounts.larksuite.com")
+            }
         self.openBaseURL = Self.trimmed(openBaseURL ?? defaults.open)
         self.accountsURL = Self.trimmed(accountsURL ?? defaults.accounts)
     }

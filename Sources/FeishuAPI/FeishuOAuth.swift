@@ -36,23 +36,26 @@ public struct FeishuOAuth: Sendable {
             ("client_id", appID.value), ("response_type", "code"), ("redirect_uri", redirectURI),
             ("scope", scopes.joined(separator: " ")), ("state", state),
         ]
-        return hosts.accountsURL + Self.authorizePath + "?" + query.map { "\($0.0)=\(FeishuClient.percentEncodePathSegment($0.1))" }.joined(separator: "&")
+        return hosts.accountsURL + Self.authorizePath + "?"
+            + query.map { "\($0.0)=\(FeishuClient.percentEncodePathSegment($0.1))" }.joined(separator: "&")
     }
 
     /// Exchanges the code the redirect carried for a token pair.
     public func exchange(code: String, redirectURI: String, now: Date = Date()) async throws(OAuthError) -> OAuthTokenPair {
-        try await tokenRequest([
-            "grant_type": "authorization_code", "client_id": appID.value, "client_secret": appSecret.value,
-            "code": code, "redirect_uri": redirectURI,
-        ], now: now)
+        try await tokenRequest(
+            [
+                "grant_type": "authorization_code", "client_id": appID.value, "client_secret": appSecret.value,
+                "code": code, "redirect_uri": redirectURI,
+            ], now: now)
     }
 
     /// Uses the refresh token (once: it is single-use) for a new pair. Store the new pair before using it.
     public func refresh(_ refreshToken: Secret, now: Date = Date()) async throws(OAuthError) -> OAuthTokenPair {
-        try await tokenRequest([
-            "grant_type": "refresh_token", "client_id": appID.value, "client_secret": appSecret.value,
-            "refresh_token": refreshToken.value,
-        ], now: now)
+        try await tokenRequest(
+            [
+                "grant_type": "refresh_token", "client_id": appID.value, "client_secret": appSecret.value,
+                "refresh_token": refreshToken.value,
+            ], now: now)
     }
 
     func tokenRequest(_ fields: [String: String], now: Date) async throws(OAuthError) -> OAuthTokenPair {

@@ -1,3 +1,5 @@
+// JSONPost: one POST of a flat JSON object to a token endpoint, shared by the OAuth and tenant token clients.
+
 import AsyncHTTPClient
 import Foundation
 import Logging

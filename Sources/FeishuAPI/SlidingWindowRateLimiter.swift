@@ -1,3 +1,5 @@
+// SlidingWindowRateLimiter: spaces calls so that no server window holds more than its limit, counted from answers.
+
 /// Spaces calls so that no window of `window` length on the server ever holds more than `limit` of them,
 /// however the server aligns its windows and however late a call arrives there.
 ///

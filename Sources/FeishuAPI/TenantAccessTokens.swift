@@ -20,7 +20,7 @@ public actor TenantAccessTokens {
     let renewWithin: TimeInterval
     let logger: Logger
     private var cached: (token: Secret, expiresAt: Date)?
-    private var renewal: Task<Secret, any Error>?
+    private let renewal = SingleFlight<Secret>()
 
     public init(
         httpClient: HTTPClient, hosts: FeishuHosts, appID: Secret, appSecret: Secret, timeoutSeconds: Double,
@@ -48,16 +48,7 @@ public actor TenantAccessTokens {
     }
 
     func renew() async throws(FeishuCallError) -> Secret {
-        let task = renewal ?? Task { try await self.fetch() }
-        renewal = task
-        defer { renewal = nil }
-        do {
-            return try await task.value
-        } catch let error as FeishuCallError {
-            throw error
-        } catch {
-            throw .transport("\(error)")
-        }
+        try await renewal.run({ try await self.fetch() }) { error in .transport("\(error)") }
     }
 
     func fetch() async throws(FeishuCallError) -> Secret {
@@ -65,7 +56,8 @@ public actor TenantAccessTokens {
         let reply: JSONPost.Reply<Answer>
         do {
             reply = try await JSONPost.send(
-                ["app_id": appID.value, "app_secret": appSecret.value], to: baseURL + Self.path, httpClient: httpClient, timeout: timeout, logger: logger
+                ["app_id": appID.value, "app_secret": appSecret.value], to: baseURL + Self.path, httpClient: httpClient, timeout: timeout,
+                logger: logger
             )
         } catch {
             throw .transport("cannot fetch a tenant_access_token: \(error)")

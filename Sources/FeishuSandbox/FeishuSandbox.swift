@@ -1,7 +1,9 @@
+// FeishuSandbox: the simulator of the exchange binding API: routes, validation, auth, error codes.
+
 import Foundation
-import Hummingbird
 import HTTPTypes
-import Logging
+public import Hummingbird
+public import Logging
 import NIOCore
 
 /// A simulator of the Feishu exchange binding API, faithful to its documented validation, auth and answers.
@@ -288,17 +290,19 @@ public struct FeishuSandbox: Sendable {
     }
 
     static func success(_ binding: SandboxBinding, status: String) -> Response {
-        json(.ok, [
-            "code": 0,
-            "msg": "success",
-            "data": [
-                "admin_account": binding.adminAccount,
-                "exchange_account": binding.exchangeAccount,
-                "user_id": binding.userID,
-                "status": status,
-                "exchange_binding_id": binding.id,
-            ] as [String: Any],
-        ])
+        json(
+            .ok,
+            [
+                "code": 0,
+                "msg": "success",
+                "data": [
+                    "admin_account": binding.adminAccount,
+                    "exchange_account": binding.exchangeAccount,
+                    "user_id": binding.userID,
+                    "status": status,
+                    "exchange_binding_id": binding.id,
+                ] as [String: Any],
+            ])
     }
 
     static func error(_ status: HTTPResponse.Status, code: Int, msg: String) -> Response {

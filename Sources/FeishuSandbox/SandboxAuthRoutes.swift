@@ -1,3 +1,5 @@
+// SandboxAuthRoutes: the sandbox's authorize page, OAuth token endpoint and tenant token.
+
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -17,12 +19,15 @@ extension FeishuSandbox {
                 return Self.json(.badRequest, ["code": 20029, "error": "invalid_client", "error_description": "unknown client_id"])
             }
             guard query.get("response_type") == "code", let redirect = query.get("redirect_uri"), var target = URLComponents(string: redirect),
-                  target.scheme != nil
+                target.scheme != nil
             else {
-                return Self.json(.badRequest, ["code": 20028, "error": "invalid_request", "error_description": "response_type=code and an absolute redirect_uri are required"])
+                return Self.json(
+                    .badRequest,
+                    ["code": 20028, "error": "invalid_request", "error_description": "response_type=code and an absolute redirect_uri are required"])
             }
             let code = await state.issueCode(redirectURI: redirect + "|" + (query.get("scope") ?? ""), now: Date())
-            target.queryItems = (target.queryItems ?? []) + [URLQueryItem(name: "code", value: code), URLQueryItem(name: "state", value: query.get("state") ?? "")]
+            target.queryItems =
+                (target.queryItems ?? []) + [URLQueryItem(name: "code", value: code), URLQueryItem(name: "state", value: query.get("state") ?? "")]
             var headers = HTTPFields()
             headers[.location] = target.string ?? redirect
             return Response(status: .found, headers: headers)
@@ -72,12 +77,17 @@ extension FeishuSandbox {
             }
             let spent = await state.spendRefreshToken(refresh, now: now)
             if let code = spent.code {
-                let description = [20026: "refresh token is invalid", 20037: "refresh token expired", 20064: "refresh token revoked", 20073: "refresh token has been used"][code] ?? "refresh refused"
+                let description =
+                    [
+                        20026: "refresh token is invalid", 20037: "refresh token expired", 20064: "refresh token revoked",
+                        20073: "refresh token has been used",
+                    ][code] ?? "refresh refused"
                 return Self.oauthError(.badRequest, code: code, error: "invalid_grant", description)
             }
             return await grant(superAdmin: spent.superAdmin, scope: "offline_access", now: now)
         default:
-            return Self.oauthError(.badRequest, code: 20001, error: "unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
+            return Self.oauthError(
+                .badRequest, code: 20001, error: "unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
         }
     }
 
@@ -114,10 +124,12 @@ extension FeishuSandbox {
             await state.record(Self.recorded(request, body: body))
             if let refusal = await rateLimited("batch_get_id") { return refusal }
             guard let token = Self.bearerToken(request) else {
-                return Self.error(.badRequest, code: 99991661, msg: "Missing access token for authorization. Please make a request with token attached.")
+                return Self.error(
+                    .badRequest, code: 99991661, msg: "Missing access token for authorization. Please make a request with token attached.")
             }
             guard await state.tenantTokenValid(token, now: Date()) else {
-                return Self.error(.badRequest, code: 99991663, msg: "Invalid access token for authorization. Please make a request with token attached.")
+                return Self.error(
+                    .badRequest, code: 99991663, msg: "Invalid access token for authorization. Please make a request with token attached.")
             }
             let userIDType = request.uri.queryParameters.get("user_id_type") ?? "open_id"
             guard Self.userIDTypes.contains(userIDType) else {
@@ -131,7 +143,9 @@ extension FeishuSandbox {
             var list: [[String: Any]] = []
             for email in emails {
                 var entry: [String: Any] = ["email": email]
-                if let user = configuration.directory.first(where: { $0.email?.lowercased() == email.lowercased() }) { entry["user_id"] = user.id(ofType: userIDType) }
+                if let user = configuration.directory.first(where: { $0.email?.lowercased() == email.lowercased() }) {
+                    entry["user_id"] = user.id(ofType: userIDType)
+                }
                 list.append(entry)
             }
             for mobile in mobiles {
@@ -158,7 +172,8 @@ extension FeishuSandbox {
             var faults: [SandboxFault] = []
             for item in list {
                 guard let fault = SandboxFault(json: item) else {
-                    return Self.json(.badRequest, ["error": "unknown fault \(item.keys.sorted()): use error, non_json, delay_seconds or lost_response_seconds"])
+                    return Self.json(
+                        .badRequest, ["error": "unknown fault \(item.keys.sorted()): use error, non_json, delay_seconds or lost_response_seconds"])
                 }
                 faults.append(fault)
             }

@@ -1,3 +1,5 @@
+// SandboxConfiguration: who and what the sandbox tenant holds, and its limits and faults.
+
 /// Who and what the sandbox tenant holds.
 public struct SandboxConfiguration: Sendable {
     /// 50 calls per second and 1000 per minute, as the API page states.
@@ -66,7 +68,10 @@ public struct RandomFaults: Sendable, Hashable {
     /// Extra latency before each answer, drawn uniformly.
     public var latencyMilliseconds: ClosedRange<Int>
 
-    public init(serverErrorRate: Double = 0, rateLimitRate: Double = 0, lostResponseRate: Double = 0, lostResponseDelay: Double = 5, latencyMilliseconds: ClosedRange<Int> = 0...0) {
+    public init(
+        serverErrorRate: Double = 0, rateLimitRate: Double = 0, lostResponseRate: Double = 0, lostResponseDelay: Double = 5,
+        latencyMilliseconds: ClosedRange<Int> = 0...0
+    ) {
         self.serverErrorRate = serverErrorRate
         self.rateLimitRate = rateLimitRate
         self.lostResponseRate = lostResponseRate
@@ -103,7 +108,11 @@ public struct SandboxUser: Sendable, Hashable {
     /// Contacts every sandbox starts with.
     public static let fixtures = [
         SandboxUser(openID: "ou_sandbox_li_na", userID: "li.na", unionID: "on_sandbox_li_na", email: "na.li@example.com", mobile: "+8613800000001"),
-        SandboxUser(openID: "ou_sandbox_wang_fang", userID: "wang.fang", unionID: "on_sandbox_wang_fang", email: "fang.wang@example.com", mobile: "+8613800000002"),
-        SandboxUser(openID: "ou_sandbox_anna_schmidt", userID: "anna.schmidt", unionID: "on_sandbox_anna_schmidt", email: "anna.schmidt@example.com", mobile: nil),
+        SandboxUser(
+            openID: "ou_sandbox_wang_fang", userID: "wang.fang", unionID: "on_sandbox_wang_fang", email: "fang.wang@example.com",
+            mobile: "+8613800000002"),
+        SandboxUser(
+            openID: "ou_sandbox_anna_schmidt", userID: "anna.schmidt", unionID: "on_sandbox_anna_schmidt", email: "anna.schmidt@example.com",
+            mobile: nil),
     ]
 }

@@ -1,3 +1,5 @@
+// SandboxFault: scripted and random faults the sandbox answers with instead of its normal answer.
+
 /// A scripted answer the sandbox gives instead of its normal one, to rehearse Feishu's failures.
 public enum SandboxFault: Sendable, Hashable {
     /// Answer with Feishu's error envelope.

@@ -1,4 +1,6 @@
-import Foundation
+// SandboxState: the sandbox's bindings, tokens, received requests and rate-limit windows.
+
+public import Foundation
 
 /// A request as the sandbox received it, for tests and the dry-run log.
 public struct RecordedRequest: Sendable, Hashable {
@@ -88,7 +90,9 @@ public actor SandboxState {
     }
 
     /// A new pair; the refresh token only with `offline_access`.
-    func issueUserTokens(superAdmin: Bool, withRefresh: Bool, accessSeconds: Double, refreshSeconds: Double, now: Date) -> (access: String, refresh: String?) {
+    func issueUserTokens(
+        superAdmin: Bool, withRefresh: Bool, accessSeconds: Double, refreshSeconds: Double, now: Date
+    ) -> (access: String, refresh: String?) {
         let access = "u-sandbox-" + Self.randomToken()
         userTokens[access] = (now.addingTimeInterval(accessSeconds), superAdmin)
         guard withRefresh else { return (access, nil) }
@@ -189,7 +193,8 @@ public actor SandboxState {
             bindings[id] = existing
             return existing
         }
-        let binding = SandboxBinding(id: id, adminAccount: adminAccount, exchangeAccount: exchangeAccount, userID: userID, createdAt: now, createCalls: 1)
+        let binding = SandboxBinding(
+            id: id, adminAccount: adminAccount, exchangeAccount: exchangeAccount, userID: userID, createdAt: now, createCalls: 1)
         bindings[id] = binding
         return binding
     }

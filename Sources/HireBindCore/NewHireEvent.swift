@@ -167,11 +167,15 @@ extension NewHireEvent {
         for (field, value) in [
             ("employee.middle_name", employee.middleName), ("employee.preferred_given_name", employee.preferredGivenName),
             ("employee.romanized_given_name", employee.romanizedGivenName), ("employee.romanized_family_name", employee.romanizedFamilyName),
-            ("employee.email", employee.email), ("employee.mobile", employee.mobile), ("employee.department", employee.department), ("employee.company", employee.company),
+            ("employee.email", employee.email), ("employee.mobile", employee.mobile), ("employee.department", employee.department),
+            ("employee.company", employee.company),
             ("employee.location", employee.location), ("employee.employment_type", employee.employmentType),
         ] {
-            if let value, value.count > Self.maximumIdentifierLength || value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-                throw EventValidationError(field: field, problem: "must be at most \(Self.maximumIdentifierLength) characters without control characters")
+            if let value,
+                value.count > Self.maximumIdentifierLength || value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            {
+                throw EventValidationError(
+                    field: field, problem: "must be at most \(Self.maximumIdentifierLength) characters without control characters")
             }
         }
         // Feishu accepts user ids of 1–500 characters. Without one, the id is looked up by email or mobile.
@@ -185,7 +189,7 @@ extension NewHireEvent {
         }
         if let callbackURL {
             guard callbackURL.count <= 2048, let url = URL(string: callbackURL), let scheme = url.scheme?.lowercased(),
-                  scheme == "http" || scheme == "https", url.host?.isEmpty == false
+                scheme == "http" || scheme == "https", url.host?.isEmpty == false
             else {
                 throw EventValidationError(field: "callback_url", problem: "must be an absolute http(s) URL of at most 2048 characters")
             }

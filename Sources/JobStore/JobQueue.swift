@@ -1,7 +1,7 @@
 // JobQueue: the store's contract for bind and unbind jobs: lease, renew, retry, settle, requeue.
 
 public import Foundation
-public import HireBindCore
+import HireBindCore
 
 /// The queue of bind and unbind jobs. A job is held by one worker at a time, through a lease; every settling
 /// call checks the lease and throws ``LeaseLostError`` when another worker took the job over.

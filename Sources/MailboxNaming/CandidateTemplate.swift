@@ -1,3 +1,5 @@
+// CandidateTemplate: local-part templates such as `{given}.{family}{n}`, parsed and rendered.
+
 /// A parsed local-part template such as `{given}.{family}` or `{given_initial}{family}{n}`.
 struct CandidateTemplate: Sendable, Hashable {
     enum Token: Sendable, Hashable {
@@ -31,7 +33,8 @@ struct CandidateTemplate: Sendable, Hashable {
                 let end = rest.firstIndex(of: "{") ?? rest.endIndex
                 let literal = String(rest[..<end])
                 guard literal.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || separators.contains($0) }) else {
-                    throw .invalidRule("template '\(text)' may only hold a-z, 0-9 and the separators \(String(separators.sorted())) outside placeholders")
+                    throw .invalidRule(
+                        "template '\(text)' may only hold a-z, 0-9 and the separators \(String(separators.sorted())) outside placeholders")
                 }
                 tokens.append(.literal(literal))
                 rest = rest[end...]

@@ -1,3 +1,5 @@
+// ChinesePinyin: Chinese characters to toneless pinyin, surnames by their surname readings.
+
 import Foundation
 
 /// Chinese characters to pinyin without tones: surnames from ``ChineseSurnames``, everything else through

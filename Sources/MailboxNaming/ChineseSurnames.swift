@@ -1,3 +1,5 @@
+// ChineseSurnames: the table of Chinese single and compound surnames with their readings.
+
 /// Chinese family names with their surname readings: the Hundred Family Surnames (百家姓) and the
 /// most common modern surnames, compound surnames included.
 ///

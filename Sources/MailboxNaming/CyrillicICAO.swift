@@ -1,3 +1,5 @@
+// CyrillicICAO: Cyrillic to Latin as ICAO Doc 9303 spells it.
+
 /// Cyrillic to Latin as ICAO Doc 9303 (machine-readable passports) spells it:
 /// Юлия Щербакова → iuliia shcherbakova.
 enum CyrillicICAO {

@@ -1,3 +1,5 @@
+// HangulRevisedRomanization: Korean hangul to Latin by the Revised Romanization.
+
 import Foundation
 
 /// Korean hangul to Latin by the Revised Romanization (2000), as used for personal names: syllable by

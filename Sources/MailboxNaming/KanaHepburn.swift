@@ -1,3 +1,5 @@
+// KanaHepburn: Japanese kana to Latin by passport Hepburn.
+
 import Foundation
 
 /// Japanese kana to Latin by the Hepburn system as Japanese passports write it: long vowels are not

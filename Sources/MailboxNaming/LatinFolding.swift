@@ -1,3 +1,5 @@
+// LatinFolding: Latin letters folded to ASCII, plainly or in the German style.
+
 import Foundation
 
 /// Folds Latin letters to ASCII: every diacritic stripped (ä → a) or, in the German style, umlauts

@@ -1,3 +1,5 @@
+// MailboxNamer: the naming engine's entry: a name and attributes to a plan of candidates.
+
 import Foundation
 
 /// Maps an employee's name to mailbox address candidates, by the first rule set that matches the employee.
@@ -47,11 +49,12 @@ public struct MailboxNamer: Sendable {
                 throw .invalidRule("rule set '\(rule.name)': {n} may only appear in the last template, not in '\(misplaced.text)'")
             }
             let last = templates[templates.count - 1]
-            compiled.append(CompiledRuleSet(
-                rule: rule,
-                plainTemplates: last.hasCounter ? Array(templates.dropLast()) : templates,
-                counterTemplate: last.withCounterAppended()
-            ))
+            compiled.append(
+                CompiledRuleSet(
+                    rule: rule,
+                    plainTemplates: last.hasCounter ? Array(templates.dropLast()) : templates,
+                    counterTemplate: last.withCounterAppended()
+                ))
         }
         self.policy = policy
         self.ruleSets = compiled

@@ -1,3 +1,5 @@
+// MailboxPlan: the candidates for one person, the choice among them, and its trace.
+
 import Foundation
 
 /// One address a plan proposes, or a template it had to pass over.
@@ -42,7 +44,8 @@ public struct MailboxPlan: Sendable {
         let origin = value.map { "\(template.text) n=\($0)" } ?? template.text
         switch template.render(values, counter: counterText, limit: MailboxNamer.maximumLocalPartLength, tidy: namer.tidy) {
         case .failure(let missing):
-            return NamingCandidate(address: nil, origin: origin, refusal: "no \(missing.placeholder.replacingOccurrences(of: "_", with: " ")) for this person")
+            return NamingCandidate(
+                address: nil, origin: origin, refusal: "no \(missing.placeholder.replacingOccurrences(of: "_", with: " ")) for this person")
         case .success(let local) where local.isEmpty:
             return NamingCandidate(address: nil, origin: origin, refusal: "renders an empty local part")
         case .success(let local):

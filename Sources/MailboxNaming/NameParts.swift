@@ -1,3 +1,5 @@
+// NameParts: the romanised parts of a name, ready for the templates.
+
 import Foundation
 
 /// The romanised parts of a name, ready for the templates.
@@ -22,8 +24,9 @@ struct NameParts {
         let japanese = options.han == .japanese || Romanizer.hasKana(everything)
 
         if rule.preferHRRomanization, let romanFamily = name.romanizedFamily, let romanGiven = name.romanizedGiven,
-           !Romanizer.clean(LatinFolding.fold(romanFamily, style: options.latin)).isEmpty
-               || !Romanizer.clean(LatinFolding.fold(romanGiven, style: options.latin)).isEmpty {
+            !Romanizer.clean(LatinFolding.fold(romanFamily, style: options.latin)).isEmpty
+                || !Romanizer.clean(LatinFolding.fold(romanGiven, style: options.latin)).isEmpty
+        {
             self.family = try romanizer.romanize(romanFamily, part: .family, japanese: japanese, field: "employee.romanized_family_name")
             self.given = try romanizer.romanize(romanGiven, part: .given, japanese: japanese, field: "employee.romanized_given_name")
             notes.append("used the romanised name from HR")
@@ -34,10 +37,17 @@ struct NameParts {
                 notes.append("family name \(family) read as its surname reading '\(ChinesePinyin.spell(reading, u: options.chineseU))'")
             }
         }
-        self.middle = try name.middle.map { m throws(NamingError) in try romanizer.romanize(m, part: .given, japanese: japanese, field: "employee.middle_name") } ?? ""
-        self.preferredGiven = try name.preferredGiven.map { p throws(NamingError) in try romanizer.romanize(p, part: .given, japanese: japanese, field: "employee.preferred_given_name") } ?? ""
+        self.middle =
+            try name.middle.map { m throws(NamingError) in try romanizer.romanize(m, part: .given, japanese: japanese, field: "employee.middle_name")
+            } ?? ""
+        self.preferredGiven =
+            try name.preferredGiven.map { p throws(NamingError) in
+                try romanizer.romanize(p, part: .given, japanese: japanese, field: "employee.preferred_given_name")
+            } ?? ""
         guard !self.family.isEmpty || !self.given.isEmpty else {
-            throw .nothingUsable("the name leaves no letter or digit after transliteration: send a romanised name (employee.romanized_family_name, employee.romanized_given_name)")
+            throw .nothingUsable(
+                "the name leaves no letter or digit after transliteration: send a romanised name (employee.romanized_family_name, employee.romanized_given_name)"
+            )
         }
     }
 

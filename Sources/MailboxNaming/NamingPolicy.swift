@@ -1,3 +1,5 @@
+// NamingPolicy: rule sets, transliteration options, counters, reserved and never-reuse lists.
+
 /// How ü in pinyin is spelled: `yu` as Chinese passports do (GB/T 28039: 吕 → lyu), `v` as typed, or plain `u`.
 public enum ChineseUSpelling: String, Sendable, Hashable, Codable {
     case yu, v, u
@@ -172,7 +174,9 @@ public struct NamingPolicy: Sendable, Hashable {
         "usenet", "uucp", "webmaster", "www",
     ]
 
-    public init(ruleSets: [NamingRuleSet], reserved: [String] = NamingPolicy.defaultReserved, neverReuse: Set<String> = [], separators: String = ".-_") {
+    public init(
+        ruleSets: [NamingRuleSet], reserved: [String] = NamingPolicy.defaultReserved, neverReuse: Set<String> = [], separators: String = ".-_"
+    ) {
         self.ruleSets = ruleSets
         self.reserved = reserved
         self.neverReuse = neverReuse

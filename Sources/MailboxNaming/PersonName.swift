@@ -1,3 +1,5 @@
+// PersonName: an employee's name as sent, split into parts when sent whole.
+
 /// An employee's name as the HR system sends it, with what the naming rules may use.
 public struct PersonName: Sendable, Hashable, Codable {
     public var given: String

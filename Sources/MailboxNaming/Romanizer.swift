@@ -1,3 +1,5 @@
+// Romanizer: a name part in any script to lowercase ASCII.
+
 import Foundation
 
 /// Turns a name part in any script into lowercase ASCII letters, digits and inner hyphens.

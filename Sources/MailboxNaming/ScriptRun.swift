@@ -1,3 +1,5 @@
+// ScriptRun: the writing systems the romanizer treats differently, and runs of them in a string.
+
 /// The writing systems the romanizer treats differently.
 enum Script: Equatable {
     case latin, han, kana, hangul, cyrillic, other, separator

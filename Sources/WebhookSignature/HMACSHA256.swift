@@ -1,3 +1,5 @@
+// HMACSHA256: HMAC-SHA256 by OpenSSL's libcrypto, and the constant-time compare.
+
 import COpenSSL
 
 /// HMAC-SHA256 computed by OpenSSL's libcrypto.

@@ -1,3 +1,5 @@
+// HeaderLookup: a case-insensitive view of request headers, independent of any HTTP library.
+
 /// Case-insensitive view of a request's header fields, independent of any HTTP library.
 public struct HeaderLookup: Sendable {
     private let fields: [(name: String, value: String)]

@@ -1,3 +1,5 @@
+// HubSignature: GitHub-style `X-Hub-Signature-256` signatures over the raw body.
+
 /// GitHub-style signatures: `X-Hub-Signature-256: sha256=<hex>` over the raw body.
 /// The scheme carries no timestamp, so it has no replay window: prefer Standard Webhooks.
 public struct HubSignature: WebhookSignatureScheme {

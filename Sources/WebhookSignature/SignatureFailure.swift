@@ -1,3 +1,5 @@
+// SignatureFailure: why a signature was refused, in words that never show a secret.
+
 /// Why a webhook's signature was not accepted. Messages name headers, never secrets or expected values.
 public enum SignatureFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case missingHeader(String)

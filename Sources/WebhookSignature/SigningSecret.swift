@@ -1,3 +1,5 @@
+// SigningSecret: HMAC key material that never prints.
+
 import Foundation
 
 /// Key material for HMAC signatures. Its description never shows the key.

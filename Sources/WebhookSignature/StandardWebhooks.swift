@@ -1,3 +1,5 @@
+// StandardWebhooks: the Standard Webhooks scheme: verify with a replay window, and sign.
+
 import Foundation
 
 /// The Standard Webhooks scheme (standardwebhooks.com): `webhook-id`, `webhook-timestamp` and

@@ -1,3 +1,5 @@
+// WebhookSignatureScheme: the protocol every signature scheme implements.
+
 /// A way of signing webhooks: which headers carry what, and over which bytes the HMAC runs.
 public protocol WebhookSignatureScheme: Sendable {
     /// Accepts the request when one of its signatures was made with one of `secrets`

@@ -1,3 +1,5 @@
+// CSVTable: RFC 4180 CSV files read into rows keyed by their header.
+
 import Foundation
 
 /// A CSV file (RFC 4180: quoted fields, doubled quotes, CRLF or LF) read into rows keyed by its header.

@@ -1,3 +1,5 @@
+// Demo: `hirebind demo`: the quick start's dry run of the whole pipeline, told in plain words.
+
 import ArgumentParser
 import AsyncHTTPClient
 import DryRun
@@ -15,7 +17,8 @@ import WebhookSignature
 /// The quick start's main job: the whole pipeline on embedded defaults, told in plain words.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Dry run on 127.0.0.1: the service on SQLite, the Feishu sandbox and an HR callback receiver in one process, fed signed new-hire webhooks."
+        abstract:
+            "Dry run on 127.0.0.1: the service on SQLite, the Feishu sandbox and an HR callback receiver in one process, fed signed new-hire webhooks."
     )
 
     @Option(name: .long, help: "Folder for the SQLite store (default: a new temporary folder).")
@@ -24,7 +27,8 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: .warning) }
         let logger = Logger(label: "hirebind")
-        let folder = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-demo-\(UUID().uuidString.prefix(8))").path
+        let folder =
+            dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-demo-\(UUID().uuidString.prefix(8))").path
         let webhookSecret = SigningSecret(key: Self.randomBytes(32))
         let callbackSecret = SigningSecret(key: Self.randomBytes(32))
         let environment = [
@@ -39,27 +43,25 @@ struct Demo: AsyncParsableCommand {
         var sandboxConfiguration = SandboxConfiguration(superAdminTokens: [], syncSeconds: 1)
         sandboxConfiguration.appID = environment["HIREBIND_FEISHU_APP_ID"]!
         sandboxConfiguration.appSecret = environment["HIREBIND_FEISHU_APP_SECRET"]!
-        sandboxConfiguration.directory.append(SandboxUser(
-            openID: "ou_demo_zhangwei_2", userID: "zhang.wei.2", unionID: "on_demo_zhangwei_2", email: nil, mobile: "+8613800001002"
-        ))
+        sandboxConfiguration.directory.append(
+            SandboxUser(
+                openID: "ou_demo_zhangwei_2", userID: "zhang.wei.2", unionID: "on_demo_zhangwei_2", email: nil, mobile: "+8613800001002"
+            ))
         let sandbox = FeishuSandbox(configuration: sandboxConfiguration)
         let receiverPort = PortAnnouncement(), sandboxPort = PortAnnouncement(), servicePort = PortAnnouncement()
-        let helpers = ServiceGroup(configuration: .init(
-            services: [
-                receiver.application(logger: logger, onServerRunning: receiverPort.announce),
-                sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: sandboxPort.announce),
-            ],
-            logger: logger
-        ))
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
-            try await run(folder: folder, environment: environment, webhookSecret: webhookSecret, receiver: receiver, sandbox: sandbox,
-                          helpers: helpers, ports: (receiverPort, sandboxPort, servicePort), httpClient: httpClient, logger: logger)
-        } catch {
-            try? await httpClient.shutdown()
-            throw error
+        let helpers = ServiceGroup(
+            configuration: .init(
+                services: [
+                    receiver.application(logger: logger, onServerRunning: receiverPort.announce),
+                    sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: sandboxPort.announce),
+                ],
+                logger: logger
+            ))
+        try await withHTTPClient { httpClient in
+            try await run(
+                folder: folder, environment: environment, webhookSecret: webhookSecret, receiver: receiver, sandbox: sandbox,
+                helpers: helpers, ports: (receiverPort, sandboxPort, servicePort), httpClient: httpClient, logger: logger)
         }
-        try await httpClient.shutdown()
     }
 
     func run(
@@ -78,13 +80,16 @@ struct Demo: AsyncParsableCommand {
                 sources: ["hr": .init(secrets: [.environment("HIREBIND_WEBHOOK_SECRET")])],
                 naming: .init(domain: "example.com"),
                 feishu: .init(
-                    baseURL: "http://127.0.0.1:\(feishuPort)", accountsURL: "http://127.0.0.1:\(feishuPort)", adminAccount: "exchange-admin@example.com",
+                    baseURL: "http://127.0.0.1:\(feishuPort)", accountsURL: "http://127.0.0.1:\(feishuPort)",
+                    adminAccount: "exchange-admin@example.com",
                     appID: .environment("HIREBIND_FEISHU_APP_ID"), appSecret: .environment("HIREBIND_FEISHU_APP_SECRET"),
                     oauth: .init(redirectURI: "http://127.0.0.1:\(Int.random(in: 20_000...29_999))/callback"),
                     sync: .init(firstPollSeconds: 0.5, maxPollSeconds: 1)
                 ),
                 worker: .init(pollSeconds: 0.2),
-                callbacks: .init(defaultURL: "http://127.0.0.1:\(callbackPort)/hr/callback", secret: .environment("HIREBIND_CALLBACK_SECRET"), allowPrivateAddresses: true),
+                callbacks: .init(
+                    defaultURL: "http://127.0.0.1:\(callbackPort)/hr/callback", secret: .environment("HIREBIND_CALLBACK_SECRET"),
+                    allowPrivateAddresses: true),
                 admin: .init(token: .environment("HIREBIND_ADMIN_TOKEN"))
             )
             let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
@@ -97,7 +102,8 @@ struct Demo: AsyncParsableCommand {
             print("   → token pair stored (generation \(stored.generation)); the service refreshes it before it expires\n")
 
             let services = HireBindApplication.build(
-                configuration: configuration, secrets: secrets, namer: try NamingRules.namer(configuration.naming), store: store, httpClient: httpClient, logger: logger,
+                configuration: configuration, secrets: secrets, namer: try NamingRules.namer(configuration.naming), store: store,
+                httpClient: httpClient, logger: logger,
                 onServerRunning: servicePort.announce
             )
             let service = ServiceGroup(configuration: .init(services: services, logger: logger))
@@ -108,7 +114,8 @@ struct Demo: AsyncParsableCommand {
                 client: httpClient, serviceURL: "http://127.0.0.1:\(port)", webhookSecret: webhookSecret,
                 adminToken: environment["HIREBIND_ADMIN_TOKEN"]!, sandbox: sandbox, receiver: receiver
             )
-            print("""
+            print(
+                """
                 hirebind dry run: everything runs in this process on 127.0.0.1; nothing leaves the machine.
                   store     SQLite (WAL) at \(configuration.database.path)
                   Feishu    sandbox at http://127.0.0.1:\(feishuPort)
@@ -185,7 +192,9 @@ struct DemoScript {
         }
         for delivery in deliveries {
             let result = (try? JSONSerialization.jsonObject(with: Data(delivery.body))) as? [String: Any] ?? [:]
-            print("   → delivered, signature verified: status \(result["status"] ?? "?"), sync_status \(result["sync_status"] ?? "?"), final \((result["final"] as? Bool).map(String.init) ?? "?")")
+            print(
+                "   → delivered, signature verified: status \(result["status"] ?? "?"), sync_status \(result["sync_status"] ?? "?"), final \((result["final"] as? Bool).map(String.init) ?? "?")"
+            )
         }
 
         print("4. The HR system sends the same event again (senders retry).")
@@ -226,14 +235,17 @@ struct DemoScript {
         _ = await receiver.inbox.waitFor(count: 5, seconds: 10)
 
         print("7. Someone posts a webhook with a forged signature.")
-        let forged = try await post(event(id: "evt-9999", employee: "E9999", given: "Mallory", family: "Forger", userID: "ou_x"),
-                                    secret: SigningSecret(key: Array(repeating: 7, count: 32)))
+        let forged = try await post(
+            event(id: "evt-9999", employee: "E9999", given: "Mallory", family: "Forger", userID: "ou_x"),
+            secret: SigningSecret(key: Array(repeating: 7, count: 32)))
         guard forged.0 == 401 else { throw DemoFailure(description: "expected 401, got \(forged.0)") }
         print("   → \(forged.0) Unauthorized: \((forged.1["error"] as? [String: Any])?["message"] ?? "")")
 
         let callbacks = await receiver.inbox.all()
         let bindings = await sandbox.state.allBindings()
-        print("\nDry run complete: \(bindings.count) binding left in Feishu (one bound, one removed), \(callbacks.filter(\.signatureValid).count) signed callbacks delivered, 1 forgery refused.")
+        print(
+            "\nDry run complete: \(bindings.count) binding left in Feishu (one bound, one removed), \(callbacks.filter(\.signatureValid).count) signed callbacks delivered, 1 forgery refused."
+        )
     }
 
     func event(id: String, employee: String, given: String, family: String, userID: String) -> [String: Any] {

@@ -1,3 +1,5 @@
+// Feishu: `hirebind feishu login` and `hirebind feishu status`.
+
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
@@ -32,11 +34,10 @@ struct Feishu: AsyncParsableCommand {
                 throw ValidationError("feishu.app_id and feishu.app_secret are needed to log in")
             }
             let store = try SQLiteJobStore(path: configuration.database.path)
-            let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
             var logger = Logger(label: "hirebind-login")
             logger.logLevel = .warning
-            let login = FeishuLogin(settings: configuration.feishu, app: app, store: store, httpClient: httpClient, logger: logger)
-            do {
+            try await withHTTPClient { httpClient in
+                let login = FeishuLogin(settings: configuration.feishu, app: app, store: store, httpClient: httpClient, logger: logger)
                 let stored: StoredUserToken
                 if let code {
                     stored = try await login.complete(code: code)
@@ -44,7 +45,8 @@ struct Feishu: AsyncParsableCommand {
                     let state = FeishuLogin.newState()
                     let url = login.authorizeURL(state: state)
                     let received = try await login.receiveCode(state: state, timeout: .seconds(Int64(timeoutSeconds))) {
-                        print("""
+                        print(
+                            """
                             Open this address in a browser and sign in as a tenant super administrator:
 
                               \(url)
@@ -56,11 +58,7 @@ struct Feishu: AsyncParsableCommand {
                     stored = try await login.complete(code: received)
                 }
                 print(Self.summary(stored))
-            } catch {
-                try? await httpClient.shutdown()
-                throw error
             }
-            try await httpClient.shutdown()
         }
 
         static func summary(_ stored: StoredUserToken, heading: String = "Stored the Feishu token pair") -> String {

@@ -1,9 +1,10 @@
 // HireBindCommand: the `hirebind` command line: `serve`, `check-config` and the subcommands of the other files.
 
-import ArgumentParser
+public import ArgumentParser
 import DryRun
 import Foundation
-import HireBind
+public import FoundationEssentials
+public import HireBind
 import HireBindCore
 import Logging
 

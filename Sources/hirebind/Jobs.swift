@@ -1,3 +1,5 @@
+// Jobs: `hirebind jobs list` and `hirebind jobs retry`.
+
 import ArgumentParser
 import Foundation
 import HireBind
@@ -46,7 +48,9 @@ struct Jobs: AsyncParsableCommand {
             }
             for job in jobs {
                 let error = job.lastError.map { "  \($0.code): \($0.message)" } ?? ""
-                print("\(job.id)  \(job.kind.rawValue)  \(job.status.rawValue)  attempts \(job.attempts)  \(job.exchangeAccount)  event \(job.eventID)\(error)")
+                print(
+                    "\(job.id)  \(job.kind.rawValue)  \(job.status.rawValue)  attempts \(job.attempts)  \(job.exchangeAccount)  event \(job.eventID)\(error)"
+                )
             }
             print("\(jobs.count) job(s)")
         }

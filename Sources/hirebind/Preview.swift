@@ -1,3 +1,5 @@
+// Preview: `hirebind preview`: the address the naming rules give one person or a CSV of people.
+
 import ArgumentParser
 import Foundation
 import HireBind
@@ -52,12 +54,15 @@ struct Preview: AsyncParsableCommand {
                     fullName: row["full_name"], romanizedGiven: row["romanized_given"], romanizedFamily: row["romanized_family"],
                     requestedAddress: row["email"]
                 )
-                let attributes = EmployeeAttributes(company: row["company"], department: row["department"], location: row["location"], employmentType: row["employment_type"])
+                let attributes = EmployeeAttributes(
+                    company: row["company"], department: row["department"], location: row["location"], employmentType: row["employment_type"])
                 let result = try await previewer.preview(name, attributes: attributes, alsoTaken: &handedOut)
                 results.append(result)
                 if !json {
                     let shown = [row["family"], row["given"], row["full_name"]].compactMap { $0 }.joined(separator: " ")
-                    print("\(shown)\t\(result.exchangeAccount ?? "—")\t\(result.error ?? "\(result.familyRomanized ?? "") \(result.givenRomanized ?? "")")")
+                    print(
+                        "\(shown)\t\(result.exchangeAccount ?? "—")\t\(result.error ?? "\(result.familyRomanized ?? "") \(result.givenRomanized ?? "")")"
+                    )
                 }
             }
             if json { print(try Self.encode(results)) }

@@ -1,3 +1,5 @@
+// Sandbox: `hirebind sandbox`: the Feishu sandbox alone, for dry runs.
+
 import ArgumentParser
 import FeishuSandbox
 import HireBind
@@ -39,7 +41,8 @@ struct Sandbox: AsyncParsableCommand {
     @Flag(help: "The person who logs in at the authorize page is an ordinary member (binding answers 195101).") var loginAsMember = false
     @Option(help: "Seconds until a new binding's calendar sync reports done.") var syncSeconds = 2.0
     @Option(help: "An Exchange account whose calendar sync ends in err (repeatable).") var syncFailingAccount: [String] = []
-    @Option(help: "The only Exchange admin accounts bound in the tenant; others answer 195106 (repeatable; default: any).") var adminAccount: [String] = []
+    @Option(help: "The only Exchange admin accounts bound in the tenant; others answer 195106 (repeatable; default: any).") var adminAccount:
+        [String] = []
 
     func run() async throws {
         LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: .info) }

@@ -1,4 +1,5 @@
-@testable import FeishuAPI
+// FeishuClientTests: the Feishu client against the sandbox over real HTTP.
+
 import AsyncHTTPClient
 import DryRun
 import FeishuSandbox
@@ -10,6 +11,8 @@ import Logging
 import Secrets
 import Testing
 
+@testable import FeishuAPI
+
 /// The client against the sandbox over real HTTP.
 @Suite struct FeishuClientTests {
     static let token = Secret("u-super-admin")
@@ -18,8 +21,12 @@ import Testing
     func withClient(timeoutSeconds: Double = 5, _ body: (FeishuClient, FeishuSandbox) async throws -> Void) async throws {
         let sandbox = FeishuSandbox(configuration: SandboxConfiguration(superAdminTokens: [Self.token.value], usersNotInTenant: ["ou_gone"]))
         let port = PortAnnouncement()
-        try await withRunningServices([sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: port.announce)], logger: logger) { _ in
-            let client = FeishuClient(httpClient: .shared, hosts: FeishuHosts(singleHost: "http://127.0.0.1:\(await port.port()!)/"), timeoutSeconds: timeoutSeconds, logger: logger)
+        try await withRunningServices(
+            [sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: port.announce)], logger: logger
+        ) { _ in
+            let client = FeishuClient(
+                httpClient: .shared, hosts: FeishuHosts(singleHost: "http://127.0.0.1:\(await port.port()!)/"), timeoutSeconds: timeoutSeconds,
+                logger: logger)
             try await body(client, sandbox)
         }
     }
@@ -29,7 +36,9 @@ import Testing
     @Test func createSendsExactlyWhatTheSeedDocuments() async throws {
         try await withClient { client, sandbox in
             let answer = try await client.createExchangeBinding(request, userIDType: "union_id", accessToken: Self.token)
-            #expect(answer.value.exchangeBindingID == FeishuSandbox.bindingID(adminAccount: "admin@example.com", exchangeAccount: "wei.zhang@example.com"))
+            #expect(
+                answer.value.exchangeBindingID == FeishuSandbox.bindingID(adminAccount: "admin@example.com", exchangeAccount: "wei.zhang@example.com")
+            )
             #expect(answer.value.status == "doing")
             #expect(answer.logID?.hasPrefix("sandbox") == true)
             let received = try #require(await sandbox.state.receivedRequests().first)
@@ -84,12 +93,18 @@ import Testing
                 .nonJSON(httpStatus: 502),
                 .error(httpStatus: 429, code: 190005, msg: "app rate limited"),
             ])
-            let first = try await #require(throws: FeishuCallError.self) { _ = try await client.createExchangeBinding(request, userIDType: "open_id", accessToken: Self.token) }
+            let first = try await #require(throws: FeishuCallError.self) {
+                _ = try await client.createExchangeBinding(request, userIDType: "open_id", accessToken: Self.token)
+            }
             #expect(first.errorClass == .retry)
-            let second = try await #require(throws: FeishuCallError.self) { _ = try await client.createExchangeBinding(request, userIDType: "open_id", accessToken: Self.token) }
+            let second = try await #require(throws: FeishuCallError.self) {
+                _ = try await client.createExchangeBinding(request, userIDType: "open_id", accessToken: Self.token)
+            }
             #expect(second == .unexpectedResponse(httpStatus: 502, logID: second.logID))
             #expect(second.errorClass == .retry)
-            let third = try await #require(throws: FeishuCallError.self) { _ = try await client.createExchangeBinding(request, userIDType: "open_id", accessToken: Self.token) }
+            let third = try await #require(throws: FeishuCallError.self) {
+                _ = try await client.createExchangeBinding(request, userIDType: "open_id", accessToken: Self.token)
+            }
             #expect(third.errorClass == .rateLimited)
         }
     }
@@ -97,7 +112,9 @@ import Testing
     @Test func slowAnswerIsATimeout() async throws {
         try await withClient(timeoutSeconds: 0.3) { client, sandbox in
             await sandbox.state.inject([.delay(seconds: 1.5)])
-            let error = try await #require(throws: FeishuCallError.self) { _ = try await client.createExchangeBinding(request, userIDType: "open_id", accessToken: Self.token) }
+            let error = try await #require(throws: FeishuCallError.self) {
+                _ = try await client.createExchangeBinding(request, userIDType: "open_id", accessToken: Self.token)
+            }
             #expect(error == .timeout(logID: nil))
             #expect(error.errorClass == .retry)
         }
@@ -106,7 +123,9 @@ import Testing
     @Test func unreachableServerIsATransportError() async throws {
         // Port 9 (discard) is closed on loopback: the connection is refused.
         let client = FeishuClient(httpClient: .shared, hosts: FeishuHosts(singleHost: "http://127.0.0.1:9"), timeoutSeconds: 2, logger: logger)
-        let error = try await #require(throws: FeishuCallError.self) { _ = try await client.createExchangeBinding(request, userIDType: "open_id", accessToken: Self.token) }
+        let error = try await #require(throws: FeishuCallError.self) {
+            _ = try await client.createExchangeBinding(request, userIDType: "open_id", accessToken: Self.token)
+        }
         guard case .transport = error else { Issue.record("expected a transport error, got \(error)"); return }
         #expect(error.errorClass == .retry)
     }

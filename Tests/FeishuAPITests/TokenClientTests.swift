@@ -1,3 +1,5 @@
+// TokenClientTests: the OAuth client and the tenant token cache against the sandbox.
+
 import AsyncHTTPClient
 import DryRun
 import FeishuAPI
@@ -14,12 +16,15 @@ import Testing
 @Suite struct TokenClientTests {
     let logger = Logger(label: "token-client-test")
 
-    func withSandbox(_ configure: (inout SandboxConfiguration) -> Void = { _ in }, _ body: (String, FeishuSandbox) async throws -> Void) async throws {
+    func withSandbox(_ configure: (inout SandboxConfiguration) -> Void = { _ in }, _ body: (String, FeishuSandbox) async throws -> Void) async throws
+    {
         var configuration = SandboxConfiguration(superAdminTokens: [])
         configure(&configuration)
         let sandbox = FeishuSandbox(configuration: configuration)
         let port = PortAnnouncement()
-        try await withRunningServices([sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: port.announce)], logger: logger) { _ in
+        try await withRunningServices(
+            [sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: port.announce)], logger: logger
+        ) { _ in
             try await body("http://127.0.0.1:\(await port.port()!)", sandbox)
         }
     }

@@ -1,3 +1,5 @@
+// FeishuSandboxTests: the sandbox over real HTTP on a loopback port.
+
 import AsyncHTTPClient
 import DryRun
 import FeishuSandbox
@@ -14,12 +16,16 @@ import Testing
     let logger = Logger(label: "sandbox-test")
 
     func withSandbox(
-        _ configuration: SandboxConfiguration = SandboxConfiguration(superAdminTokens: [token], memberTokens: ["u-member"], adminAccounts: ["admin@example.com"], usersNotInTenant: ["ou_gone"], syncSeconds: 0.2),
+        _ configuration: SandboxConfiguration = SandboxConfiguration(
+            superAdminTokens: [token], memberTokens: ["u-member"], adminAccounts: ["admin@example.com"], usersNotInTenant: ["ou_gone"],
+            syncSeconds: 0.2),
         _ body: (FeishuSandbox, String) async throws -> Void
     ) async throws {
         let sandbox = FeishuSandbox(configuration: configuration)
         let port = PortAnnouncement()
-        try await withRunningServices([sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: port.announce)], logger: logger) { _ in
+        try await withRunningServices(
+            [sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: port.announce)], logger: logger
+        ) { _ in
             try await body(sandbox, "http://127.0.0.1:\(await port.port()!)")
         }
     }
@@ -32,7 +38,9 @@ import Testing
         var data: [String: Any]? { json["data"] as? [String: Any] }
     }
 
-    func send(_ method: HTTPMethod, _ url: String, token: String? = Self.token, contentType: String? = "application/json; charset=utf-8", body: Any? = nil) async throws -> Answer {
+    func send(
+        _ method: HTTPMethod, _ url: String, token: String? = Self.token, contentType: String? = "application/json; charset=utf-8", body: Any? = nil
+    ) async throws -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
@@ -67,8 +75,9 @@ import Testing
     }
 
     @Test func seedExampleIdMatches() {
-        #expect(FeishuSandbox.bindingID(adminAccount: "email_admin_example@outlook.com", exchangeAccount: "email_account_example@outlook.com")
-            == "ZW1haWxfYWRtaW5fZXhhbXBsZUBvdXRsb29rLmNvbSBlbWFpbF9hY2NvdW50X2V4YW1wbGVAb3V0bG9vay5jb20=")
+        #expect(
+            FeishuSandbox.bindingID(adminAccount: "email_admin_example@outlook.com", exchangeAccount: "email_account_example@outlook.com")
+                == "ZW1haWxfYWRtaW5fZXhhbXBsZUBvdXRsb29rLmNvbSBlbWFpbF9hY2NvdW50X2V4YW1wbGVAb3V0bG9vay5jb20=")
     }
 
     @Test func getFollowsTheSyncAndHandlesEncodedIds() async throws {
@@ -160,7 +169,10 @@ import Testing
         try await withSandbox { sandbox, base in
             let app = ["client_id": "cli_sandbox_app", "client_secret": "sandbox-app-secret"]
             // The authorize page consents at once and redirects with a code.
-            var authorize = HTTPClientRequest(url: base + "/open-apis/authen/v1/authorize?client_id=cli_sandbox_app&response_type=code&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcb&scope=offline_access&state=s1")
+            var authorize = HTTPClientRequest(
+                url: base
+                    + "/open-apis/authen/v1/authorize?client_id=cli_sandbox_app&response_type=code&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcb&scope=offline_access&state=s1"
+            )
             authorize.method = .GET
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
             let redirect = try await client.execute(authorize, timeout: .seconds(5))
@@ -171,20 +183,27 @@ import Testing
             let code = try #require(location.queryItems?.first { $0.name == "code" }?.value)
 
             let tokenURL = base + "/open-apis/authen/v2/oauth/token"
-            let first = try await send(.POST, tokenURL, token: nil, body: app.merging(["grant_type": "authorization_code", "code": code, "redirect_uri": "http://127.0.0.1:1/cb"]) { $1 })
+            let first = try await send(
+                .POST, tokenURL, token: nil,
+                body: app.merging(["grant_type": "authorization_code", "code": code, "redirect_uri": "http://127.0.0.1:1/cb"]) { $1 })
             #expect(first.code == 0)
             let refresh = try #require(first.json["refresh_token"] as? String)
             #expect(first.json["expires_in"] as? Int == 7200)
             #expect(first.json["refresh_token_expires_in"] as? Int == 604_800)
-            let reused = try await send(.POST, tokenURL, token: nil, body: app.merging(["grant_type": "authorization_code", "code": code, "redirect_uri": "http://127.0.0.1:1/cb"]) { $1 })
+            let reused = try await send(
+                .POST, tokenURL, token: nil,
+                body: app.merging(["grant_type": "authorization_code", "code": code, "redirect_uri": "http://127.0.0.1:1/cb"]) { $1 })
             #expect(reused.code != 0)
 
-            let second = try await send(.POST, tokenURL, token: nil, body: app.merging(["grant_type": "refresh_token", "refresh_token": refresh]) { $1 })
+            let second = try await send(
+                .POST, tokenURL, token: nil, body: app.merging(["grant_type": "refresh_token", "refresh_token": refresh]) { $1 })
             #expect(second.code == 0)
             #expect(second.json["refresh_token"] as? String != refresh)
-            let again = try await send(.POST, tokenURL, token: nil, body: app.merging(["grant_type": "refresh_token", "refresh_token": refresh]) { $1 })
+            let again = try await send(
+                .POST, tokenURL, token: nil, body: app.merging(["grant_type": "refresh_token", "refresh_token": refresh]) { $1 })
             #expect(again.code == 20073)
-            let unknown = try await send(.POST, tokenURL, token: nil, body: app.merging(["grant_type": "refresh_token", "refresh_token": "ur-nope"]) { $1 })
+            let unknown = try await send(
+                .POST, tokenURL, token: nil, body: app.merging(["grant_type": "refresh_token", "refresh_token": "ur-nope"]) { $1 })
             #expect(unknown.code == 20026)
 
             // The new access token binds; once expired it answers 99991677.
@@ -200,9 +219,11 @@ import Testing
 
     @Test func faultsCanBeQueuedOverHTTP() async throws {
         try await withSandbox { _, base in
-            let queued = try await send(.POST, base + "/sandbox/faults", token: nil, body: [
-                ["error": ["http_status": 403, "code": 195104]], ["error": ["http_status": 403, "code": 195105]], ["non_json": 502],
-            ])
+            let queued = try await send(
+                .POST, base + "/sandbox/faults", token: nil,
+                body: [
+                    ["error": ["http_status": 403, "code": 195104]], ["error": ["http_status": 403, "code": 195105]], ["non_json": 502],
+                ])
             #expect(queued.json["queued"] as? Int == 3)
             let tenant = try await send(.POST, base + FeishuSandbox.bindingsPath, body: Self.body)
             #expect(tenant.code == 195104)

@@ -1,15 +1,19 @@
+// NewHireEventTests: the event body's decoding and validation.
+
 import Foundation
 import HireBindCore
 import Testing
 
 @Suite struct NewHireEventTests {
-    static var valid: [String: Any] { [
-        "event_id": "evt-1",
-        "event_type": "employee.hired",
-        "occurred_at": "2026-11-25T09:00:00Z",
-        "employee": ["employee_id": "E1", "given_name": "伟", "family_name": "张", "feishu_user_id": "ou_1", "department": "R&D"],
-        "callback_url": "https://hr.example.com/callbacks/hirebind",
-    ] }
+    static var valid: [String: Any] {
+        [
+            "event_id": "evt-1",
+            "event_type": "employee.hired",
+            "occurred_at": "2026-11-25T09:00:00Z",
+            "employee": ["employee_id": "E1", "given_name": "伟", "family_name": "张", "feishu_user_id": "ou_1", "department": "R&D"],
+            "callback_url": "https://hr.example.com/callbacks/hirebind",
+        ]
+    }
 
     func decode(_ object: [String: Any]) throws -> NewHireEvent {
         try NewHireEvent.decode(from: try JSONSerialization.data(withJSONObject: object))

@@ -1,6 +1,7 @@
 // RawHTTP: a blocking HTTP/1.1 client over a plain socket, for requests no well-behaved client sends.
 
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -4,11 +4,11 @@ public import AsyncHTTPClient
 public import DryRun
 public import FeishuSandbox
 import Foundation
+import HTTPTypes
 public import HireBind
 public import HireBindCore
-import HTTPTypes
 import Hummingbird
-public import HummingbirdTesting
+import HummingbirdTesting
 public import JobStore
 public import Logging
 import NIOCore
@@ -110,11 +110,13 @@ public struct Stack: Sendable {
                 configuration: configuration, secrets: secrets, namer: try NamingRules.namer(configuration.naming), store: store
             )
             try await Application(router: router, logger: logger).test(.router) { client in
-                try await body(Stack(
-                    group: ServiceGroup(configuration: ServiceGroupConfiguration(services: [any Service](), logger: logger)), sandbox: sandbox, receiver: receiver, store: store,
-                    serviceURL: "", sandboxURL: "", webhookSecret: webhookSecret, callbackSecret: callbackSecret, configuration: configuration,
-                    secrets: secrets, routerClient: client
-                ))
+                try await body(
+                    Stack(
+                        group: ServiceGroup(configuration: ServiceGroupConfiguration(services: [any Service](), logger: logger)), sandbox: sandbox,
+                        receiver: receiver, store: store,
+                        serviceURL: "", sandboxURL: "", webhookSecret: webhookSecret, callbackSecret: callbackSecret, configuration: configuration,
+                        secrets: secrets, routerClient: client
+                    ))
             }
             return
         }

@@ -1,4 +1,5 @@
-@testable import HireBind
+// CallbackAddressPolicyTests: callback hosts and resolved addresses refused or allowed.
+
 import DryRun
 import Foundation
 import HireBindCore
@@ -6,8 +7,11 @@ import HireBindTesting
 import Secrets
 import Testing
 
+@testable import HireBind
+
 @Suite struct CallbackAddressPolicyTests {
-    let policy = CallbackAddressPolicy(allowedHosts: ["hr.example.com", "*.corp.example"], defaultURL: "https://default.example.org/cb", allowPrivateAddresses: false)
+    let policy = CallbackAddressPolicy(
+        allowedHosts: ["hr.example.com", "*.corp.example"], defaultURL: "https://default.example.org/cb", allowPrivateAddresses: false)
 
     @Test func hostsOnTheListAreAllowed() {
         #expect(policy.refusal(ofURL: "https://hr.example.com/hook") == nil)
@@ -52,7 +56,11 @@ import Testing
     }
 
     @Test func deliveryToAnInternalAddressIsRefusedAndDead() async throws {
-        try await Stack.with(.init { $0.allowPrivateCallbacks = false; $0.callbackHost = "localhost" }) { stack in
+        try await Stack.with(
+            .init {
+                $0.allowPrivateCallbacks = false; $0.callbackHost = "localhost"
+            }
+        ) { stack in
             let answer = try await stack.postWebhook(Stack.event("evt-internal"))
             _ = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
             var dead: [[String: Any]] = []

@@ -1,3 +1,5 @@
+// ConfigurationTests: the configuration file: defaults, refusals, secrets, and errors located by line and key.
+
 import Foundation
 import HireBind
 import HireBindCore
@@ -18,16 +20,17 @@ import Testing
     }
 
     @Test func defaultsApply() throws {
-        let configuration = try HireBindConfiguration.parse(yaml: """
-            sources:
-              hr:
-                secrets: [{env: HR_SECRET}]
-            naming:
-              domain: example.com
-            feishu:
-              admin_account: admin@example.com
-              user_access_token: {env: FEISHU_TOKEN}
-            """)
+        let configuration = try HireBindConfiguration.parse(
+            yaml: """
+                sources:
+                  hr:
+                    secrets: [{env: HR_SECRET}]
+                naming:
+                  domain: example.com
+                feishu:
+                  admin_account: admin@example.com
+                  user_access_token: {env: FEISHU_TOKEN}
+                """)
         #expect(configuration.server.port == 8080)
         #expect(configuration.server.maxBodyBytes == 1_048_576)
         #expect(configuration.sources["hr"]?.toleranceSeconds == 300)
@@ -39,15 +42,16 @@ import Testing
     }
 
     @Test func larkPlatformSetsBothURLs() throws {
-        let configuration = try HireBindConfiguration.parse(yaml: """
-            sources: {hr: {secrets: [{env: HR_SECRET}]}}
-            naming: {domain: example.com}
-            feishu:
-              platform: lark
-              admin_account: admin@example.com
-              app_id: {env: APP_ID}
-              app_secret: {file: /run/secrets/app_secret}
-            """)
+        let configuration = try HireBindConfiguration.parse(
+            yaml: """
+                sources: {hr: {secrets: [{env: HR_SECRET}]}}
+                naming: {domain: example.com}
+                feishu:
+                  platform: lark
+                  admin_account: admin@example.com
+                  app_id: {env: APP_ID}
+                  app_secret: {file: /run/secrets/app_secret}
+                """)
         #expect(configuration.feishu.baseURL == "https://open.larksuite.com")
         #expect(configuration.feishu.accountsURL == "https://accounts.larksuite.com")
         #expect(configuration.feishu.appSecret == .file("/run/secrets/app_secret"))
@@ -58,55 +62,61 @@ import Testing
 
     @Test func feishuNeedsALoginOrAToken() {
         let error = try? #require(throws: ConfigurationError.self) {
-            try HireBindConfiguration.parse(yaml: """
-                sources: {hr: {secrets: [{env: HR_SECRET}]}}
-                naming: {domain: example.com}
-                feishu: {admin_account: admin@example.com}
-                """)
+            try HireBindConfiguration.parse(
+                yaml: """
+                    sources: {hr: {secrets: [{env: HR_SECRET}]}}
+                    naming: {domain: example.com}
+                    feishu: {admin_account: admin@example.com}
+                    """)
         }
         #expect(error?.message.contains("hirebind feishu login") == true)
     }
 
     @Test func offlineAccessIsAlwaysAskedFor() {
-        #expect(OAuthSettings(scopes: ["calendar:exchange.bindings:create"]).requestedScopes == ["offline_access", "calendar:exchange.bindings:create"])
+        #expect(
+            OAuthSettings(scopes: ["calendar:exchange.bindings:create"]).requestedScopes == ["offline_access", "calendar:exchange.bindings:create"])
     }
 
     @Test func missingKeyIsNamed() {
         let error = try? #require(throws: ConfigurationError.self) {
-            try HireBindConfiguration.parse(yaml: """
-                sources: {hr: {secrets: [{env: X}]}}
-                naming: {domain: example.com}
-                feishu: {user_access_token: {env: T}}
-                """)
+            try HireBindConfiguration.parse(
+                yaml: """
+                    sources: {hr: {secrets: [{env: X}]}}
+                    naming: {domain: example.com}
+                    feishu: {user_access_token: {env: T}}
+                    """)
         }
         #expect(error?.message.contains("feishu.admin_account") == true)
     }
 
     @Test func inlineSecretIsRefused() {
         let error = try? #require(throws: ConfigurationError.self) {
-            try HireBindConfiguration.parse(yaml: """
-                sources: {hr: {secrets: ["whsec_plaintext"]}}
-                naming: {domain: example.com}
-                feishu: {admin_account: a@example.com, user_access_token: {env: T}}
-                """)
+            try HireBindConfiguration.parse(
+                yaml: """
+                    sources: {hr: {secrets: ["whsec_plaintext"]}}
+                    naming: {domain: example.com}
+                    feishu: {admin_account: a@example.com, user_access_token: {env: T}}
+                    """)
         }
         #expect(error?.message.contains("sources.hr.secrets") == true)
     }
 
     @Test func badValuesAreRefused() {
         #expect(throws: ConfigurationError.self) {
-            try HireBindConfiguration.parse(yaml: """
-                sources: {hr: {secrets: [{env: X}]}}
-                naming: {domain: example.com}
-                feishu: {admin_account: a@example.com, user_access_token: {env: T}, user_id_type: email}
-                """)
+            try HireBindConfiguration.parse(
+                yaml: """
+                    sources: {hr: {secrets: [{env: X}]}}
+                    naming: {domain: example.com}
+                    feishu: {admin_account: a@example.com, user_access_token: {env: T}, user_id_type: email}
+                    """)
         }
         #expect(throws: ConfigurationError.self) {
-            try HireBindConfiguration.parse(yaml: """
-                sources: {"Bad Name": {secrets: [{env: X}]}}
-                naming: {domain: example.com}
-                feishu: {admin_account: a@example.com, user_access_token: {env: T}}
-                """)
+            try HireBindConfiguration.parse(
+                yaml: """
+                    sources: {"Bad Name": {secrets: [{env: X}]}}
+                    naming: {domain: example.com}
+                    feishu: {admin_account: a@example.com, user_access_token: {env: T}}
+                    """)
         }
     }
 

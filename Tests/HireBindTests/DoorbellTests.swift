@@ -1,3 +1,5 @@
+// DoorbellTests: the doorbell wakes waiters and loses no ring.
+
 import HireBind
 import HireBindCore
 import HireBindTesting

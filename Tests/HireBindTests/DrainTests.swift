@@ -1,12 +1,13 @@
 // DrainTests: a graceful shutdown, driven by swift-service-lifecycle's test kit: intake drains, leased work finishes.
 
 import Foundation
-@testable import HireBind
 import Logging
 import ServiceLifecycle
 import ServiceLifecycleTestKit
 import Synchronization
 import Testing
+
+@testable import HireBind
 
 @Suite struct DrainTests {
     @Test func theDrainSignalTurnsOnWhenTheShutdownBegins() async throws {
@@ -72,7 +73,17 @@ import Testing
             name: "test item", doorbell: Doorbell(), pollSeconds: 0.05, lease: { 1 }, nextDue: { nil },
             renewal: .init(leaseSeconds: 0.15) { _ in renewals.withLock { $0 += 1 } }, logger: Logger(label: "drain-test")
         )
-        await loop.withLeaseRenewed(1) { try? await Task.sleep(for: .milliseconds(400)) }
+        // The work runs until the lease was renewed three times (or 10 s pass, however loaded the machine).
+        let deadline = ContinuousClock.now + .seconds(10)
+        await loop.withLeaseRenewed(1) {
+            while renewals.withLock({ $0 }) < 3, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
         #expect(renewals.withLock { $0 } >= 3)
+        // Renewal stops with the work.
+        let after = renewals.withLock { $0 }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(renewals.withLock { $0 } == after)
     }
 }

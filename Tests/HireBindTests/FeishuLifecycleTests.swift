@@ -1,3 +1,5 @@
+// FeishuLifecycleTests: around the bind call: sync follow-up, user id lookup, offboarding, bursts.
+
 import DryRun
 import FeishuSandbox
 import Foundation
@@ -19,7 +21,11 @@ import Testing
     }
 
     @Test func syncIsFollowedUntilDoneAndReportedInASecondCallback() async throws {
-        try await Stack.with(.init { $0.sync = Self.followSync; $0.sandboxSettings = { $0.syncSeconds = 1 } }) { stack in
+        try await Stack.with(
+            .init {
+                $0.sync = Self.followSync; $0.sandboxSettings = { $0.syncSeconds = 1 }
+            }
+        ) { stack in
             let answer = try await stack.postWebhook(Stack.event("evt-sync"))
             let jobID = try #require(answer.json["job_id"] as? String)
             let results = try await results(stack, count: 2)
@@ -41,7 +47,14 @@ import Testing
     }
 
     @Test func failedSyncIsReportedWithAHint() async throws {
-        try await Stack.with(.init { $0.sync = Self.followSync; $0.sandboxSettings = { $0.syncSeconds = 0.5; $0.syncFailingAccounts = ["wei.zhang@example.com"] } }) { stack in
+        try await Stack.with(
+            .init {
+                $0.sync = Self.followSync;
+                $0.sandboxSettings = {
+                    $0.syncSeconds = 0.5; $0.syncFailingAccounts = ["wei.zhang@example.com"]
+                }
+            }
+        ) { stack in
             _ = try await stack.postWebhook(Stack.event("evt-sync-err"))
             let results = try await results(stack, count: 2)
             try #require(results.count == 2)
@@ -54,7 +67,11 @@ import Testing
 
     @Test func syncFollowUpGivesUpAtItsDeadline() async throws {
         let shortDeadline = SyncSettings(follow: true, firstPollSeconds: 0.2, maxPollSeconds: 0.3, deadlineHours: 1.0 / 3600)
-        try await Stack.with(.init { $0.sync = shortDeadline; $0.sandboxSettings = { $0.syncSeconds = 3600 } }) { stack in
+        try await Stack.with(
+            .init {
+                $0.sync = shortDeadline; $0.sandboxSettings = { $0.syncSeconds = 3600 }
+            }
+        ) { stack in
             _ = try await stack.postWebhook(Stack.event("evt-sync-slow"))
             let results = try await results(stack, count: 2)
             try #require(results.count == 2)

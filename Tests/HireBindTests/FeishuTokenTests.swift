@@ -1,3 +1,5 @@
+// FeishuTokenTests: the admin's token: login, refresh, refusal, one refresher across replicas.
+
 import AsyncHTTPClient
 import DryRun
 import FeishuAPI
@@ -24,14 +26,19 @@ import Testing
             let answer = try await stack.postWebhook(Stack.event("evt-login"))
             let detail = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
             #expect((detail["job"] as? [String: Any])?["status"] as? String == "succeeded")
-            let create = try #require(await stack.sandbox.state.receivedRequests().first { $0.method == "POST" && $0.path == FeishuSandbox.bindingsPath })
+            let create = try #require(
+                await stack.sandbox.state.receivedRequests().first { $0.method == "POST" && $0.path == FeishuSandbox.bindingsPath })
             #expect(create.header("authorization") == "Bearer \(stored.pair.accessToken.value)")
         }
     }
 
     @Test func tokenExpiringMidRunIsRefreshedAndRotated() async throws {
         // Access tokens live 3 s and are refreshed with 1.5 s left.
-        try await Stack.with(.init { $0.login = true; $0.refreshMarginSeconds = 1.5; $0.sandboxSettings = { $0.userAccessTokenSeconds = 3 } }) { stack in
+        try await Stack.with(
+            .init {
+                $0.login = true; $0.refreshMarginSeconds = 1.5; $0.sandboxSettings = { $0.userAccessTokenSeconds = 3 }
+            }
+        ) { stack in
             let first = try #require(try await stack.store.userToken())
             for index in 0..<4 {
                 let answer = try await stack.postWebhook(Stack.event("evt-mid-\(index)", given: "Wei\(index)", family: "Zhang"))
@@ -50,7 +57,11 @@ import Testing
     }
 
     @Test func loginIsKeptAliveWithoutJobs() async throws {
-        try await Stack.with(.init { $0.login = true; $0.refreshMarginSeconds = 1.5; $0.sandboxSettings = { $0.userAccessTokenSeconds = 2 } }) { stack in
+        try await Stack.with(
+            .init {
+                $0.login = true; $0.refreshMarginSeconds = 1.5; $0.sandboxSettings = { $0.userAccessTokenSeconds = 2 }
+            }
+        ) { stack in
             try await Task.sleep(for: .milliseconds(2500))
             #expect(try await stack.store.userToken()?.generation ?? 0 >= 2)
             #expect(await stack.sandbox.state.refreshesGranted >= 1)
@@ -59,12 +70,18 @@ import Testing
     }
 
     @Test func missingLoginIsReportedAtStart() async throws {
-        try await Stack.with(.init { $0.login = false; $0.useFixedToken = false }) { stack in
+        try await Stack.with(
+            .init {
+                $0.login = false; $0.useFixedToken = false
+            }
+        ) { stack in
             var ready = try await stack.readiness(200, not: true)
             #expect(ready.status == 503)
             #expect(ready.errorMessage?.contains("not_logged_in") == true)
             // Logging in clears it without a restart.
-            let login = FeishuLogin(settings: stack.configuration.feishu, app: stack.secrets.feishuApp!, store: stack.store, httpClient: .shared, logger: Logger(label: "login"))
+            let login = FeishuLogin(
+                settings: stack.configuration.feishu, app: stack.secrets.feishuApp!, store: stack.store, httpClient: .shared,
+                logger: Logger(label: "login"))
             _ = try await login.completeAgainstSandbox(httpClient: .shared)
             ready = try await stack.readiness(200)
             #expect(ready.status == 200)
@@ -72,7 +89,11 @@ import Testing
     }
 
     @Test func tokenRefusedByFeishuIsRefreshedWithoutUsingAnAttempt() async throws {
-        try await Stack.with(.init { $0.maxAttempts = 1; $0.login = true }) { stack in
+        try await Stack.with(
+            .init {
+                $0.maxAttempts = 1; $0.login = true
+            }
+        ) { stack in
             _ = try await stack.sandboxCall("/sandbox/tokens/expire")
             let answer = try await stack.postWebhook(Stack.event("evt-expired"))
             let jobID = try #require(answer.json["job_id"] as? String)
@@ -88,10 +109,12 @@ import Testing
         try await Stack.with(.init { $0.login = true }) { stack in
             // Another client spends the stored refresh token (it is single-use), then the access token expires.
             let stored = try #require(try await stack.store.userToken())
-            let rogue = try await stack.sandboxCall(FeishuSandbox.tokenPath, json: [
-                "grant_type": "refresh_token", "client_id": Stack.appID, "client_secret": Stack.appSecret,
-                "refresh_token": stored.pair.refreshToken!.value,
-            ])
+            let rogue = try await stack.sandboxCall(
+                FeishuSandbox.tokenPath,
+                json: [
+                    "grant_type": "refresh_token", "client_id": Stack.appID, "client_secret": Stack.appSecret,
+                    "refresh_token": stored.pair.refreshToken!.value,
+                ])
             #expect(rogue.json["code"] as? Int == 0)
             _ = try await stack.sandboxCall("/sandbox/tokens/expire")
 
@@ -111,7 +134,9 @@ import Testing
             #expect(await stack.receiver.inbox.all().isEmpty)
 
             // Logging in again revives the queue: the job is bound and readiness recovers.
-            let login = FeishuLogin(settings: stack.configuration.feishu, app: stack.secrets.feishuApp!, store: stack.store, httpClient: .shared, logger: Logger(label: "login"))
+            let login = FeishuLogin(
+                settings: stack.configuration.feishu, app: stack.secrets.feishuApp!, store: stack.store, httpClient: .shared,
+                logger: Logger(label: "login"))
             _ = try await login.completeAgainstSandbox(httpClient: .shared)
             let detail = try await stack.finishedJob(jobID)
             #expect((detail["job"] as? [String: Any])?["status"] as? String == "succeeded")

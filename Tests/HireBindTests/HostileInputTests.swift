@@ -1,3 +1,5 @@
+// HostileInputTests: random and malformed input, huge bodies, slow clients.
+
 import Foundation
 import HireBind
 import HireBindCore
@@ -19,14 +21,23 @@ import WebhookSignature
     static func isClientOrSuccess(_ status: Int) -> Bool { (200..<300).contains(status) || (400..<500).contains(status) }
 
     @Test func malformedBodiesGetFourHundreds() async throws {
-        try await Stack.with(.init { $0.maxBodyBytes = 1_048_576; $0.routerOnly = true }) { stack in
+        try await Stack.with(
+            .init {
+                $0.maxBodyBytes = 1_048_576; $0.routerOnly = true
+            }
+        ) { stack in
             var rng = SystemRandomNumberGenerator()
-            var bodies: [[UInt8]] = (0..<150).map { _ in (0..<Int.random(in: 0...2048, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) } }
+            var bodies: [[UInt8]] = (0..<150).map { _ in
+                (0..<Int.random(in: 0...2048, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            }
             bodies.append([0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1])
             bodies.append(Array(String(repeating: "[", count: 200_000).utf8) + Array(String(repeating: "]", count: 200_000).utf8))
             bodies.append(Array((String(repeating: "{\"a\":", count: 100_000) + "1" + String(repeating: "}", count: 100_000)).utf8))
             bodies.append(Array(#"{"event_id": 1e999999, "event_type": "employee.hired"}"#.utf8))
-            bodies.append(Array(#"{"event_id": "e", "event_type": "employee.hired", "occurred_at": "2026-11-25T09:00:00Z", "employee": {"employee_id": 123456789012345678901234567890123456789, "given_name": "a", "family_name": "b", "feishu_user_id": "c"}}"#.utf8))
+            bodies.append(
+                Array(
+                    #"{"event_id": "e", "event_type": "employee.hired", "occurred_at": "2026-11-25T09:00:00Z", "employee": {"employee_id": 123456789012345678901234567890123456789, "given_name": "a", "family_name": "b", "feishu_user_id": "c"}}"#
+                        .utf8))
             bodies.append(Array("null".utf8))
             bodies.append(Array("\"just a string\"".utf8))
             bodies.append(Array(#"{"event_id": "\u0000", "employee": []}"#.utf8))
@@ -55,10 +66,12 @@ import WebhookSignature
             let repeated = try await stack.postWebhook(body, extraHeaders: [("webhook-signature", "v1,AAAA")])
             #expect(repeated.status == 401)
             let port = Int(stack.serviceURL.split(separator: ":").last!)!
-            let huge = "POST /v1/webhooks/workday HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 200_000))\r\nContent-Length: 2\r\n\r\n{}"
+            let huge =
+                "POST /v1/webhooks/workday HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 200_000))\r\nContent-Length: 2\r\n\r\n{}"
             let status = await RawHTTP.exchange(port: port, chunks: [Array(huge.utf8)])
             if let status { #expect(Self.isClientOrSuccess(status), "oversized header answered \(status)") }
-            let manyHeaders = "POST /v1/webhooks/workday HTTP/1.1\r\nHost: x\r\n" + (0..<5000).map { "X-H\($0): v\r\n" }.joined() + "Content-Length: 2\r\n\r\n{}"
+            let manyHeaders =
+                "POST /v1/webhooks/workday HTTP/1.1\r\nHost: x\r\n" + (0..<5000).map { "X-H\($0): v\r\n" }.joined() + "Content-Length: 2\r\n\r\n{}"
             let many = await RawHTTP.exchange(port: port, chunks: [Array(manyHeaders.utf8)])
             if let many { #expect(Self.isClientOrSuccess(many), "many headers answered \(many)") }
             #expect(try await stack.admin("/healthz", token: nil).status == 200)
@@ -71,7 +84,8 @@ import WebhookSignature
         try await Stack.with(.init { $0.bodyTimeoutSeconds = 1 }) { stack in
             let port = Int(stack.serviceURL.split(separator: ":").last!)!
             let body = Array(try JSONSerialization.data(withJSONObject: Stack.event("evt-slowloris")))
-            let headers = StandardWebhooks.sign(id: "msg_slow", timestamp: Int64(Date().timeIntervalSince1970), body: body, secret: stack.webhookSecret)
+            let headers = StandardWebhooks.sign(
+                id: "msg_slow", timestamp: Int64(Date().timeIntervalSince1970), body: body, secret: stack.webhookSecret)
             var head = "POST /v1/webhooks/workday HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n"
             for header in headers { head += "\(header.name): \(header.value)\r\n" }
             head += "\r\n"

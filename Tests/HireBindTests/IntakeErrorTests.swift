@@ -1,3 +1,5 @@
+// IntakeErrorTests: every refusal of the intake is a 4xx JSON error and writes nothing.
+
 import Foundation
 import HireBind
 import HireBindCore
@@ -15,7 +17,11 @@ import WebhookSignature
     }
 
     @Test func bodyOverTheLimitIs413() async throws {
-        try await Stack.with(.init { $0.maxBodyBytes = 2048; $0.routerOnly = true }) { stack in
+        try await Stack.with(
+            .init {
+                $0.maxBodyBytes = 2048; $0.routerOnly = true
+            }
+        ) { stack in
             var event = Stack.event("evt-big")
             event["padding"] = String(repeating: "x", count: 4096)
             let answer = try await stack.postWebhook(Array(try JSONSerialization.data(withJSONObject: event)))

@@ -1,3 +1,5 @@
+// NamingIntakeTests: the naming rules as the intake applies them, and `hirebind preview`.
+
 import FeishuSandbox
 import Foundation
 import HireBind
@@ -11,8 +13,11 @@ import Testing
 /// The naming rules as the intake applies them, over real HTTP.
 @Suite struct NamingIntakeTests {
     static let rules = NamingSettings(ruleSets: [
-        NamingRuleSet(name: "china", when: RuleCondition(location: ["Shanghai"]), domain: "cn.example.com", adminAccount: "exchange-admin@cn.example.com"),
-        NamingRuleSet(name: "japan", when: RuleCondition(location: ["Tokyo"]), domain: "jp.example.com", transliteration: TransliterationOptions(han: .japanese)),
+        NamingRuleSet(
+            name: "china", when: RuleCondition(location: ["Shanghai"]), domain: "cn.example.com", adminAccount: "exchange-admin@cn.example.com"),
+        NamingRuleSet(
+            name: "japan", when: RuleCondition(location: ["Tokyo"]), domain: "jp.example.com", transliteration: TransliterationOptions(han: .japanese)
+        ),
         NamingRuleSet(name: "default", domain: "example.com"),
     ])
 
@@ -37,7 +42,11 @@ import Testing
     }
 
     @Test func kanjiWithoutRomanisationIs422NamingTheFields() async throws {
-        try await Stack.with(.init { $0.naming = Self.rules; $0.routerOnly = true }) { stack in
+        try await Stack.with(
+            .init {
+                $0.naming = Self.rules; $0.routerOnly = true
+            }
+        ) { stack in
             let refused = try await stack.postWebhook(Stack.event("evt-tokyo", given: "太郎", family: "山田", extra: ["location": "Tokyo"]))
             #expect(refused.status == 422)
             #expect(refused.errorCode == "unusable_name")
@@ -63,7 +72,11 @@ import Testing
 
     @Test func noMatchingRuleSetIs422() async throws {
         let rules = NamingSettings(ruleSets: [NamingRuleSet(name: "sales", when: RuleCondition(department: ["Sales"]), domain: "example.com")])
-        try await Stack.with(.init { $0.naming = rules; $0.routerOnly = true }) { stack in
+        try await Stack.with(
+            .init {
+                $0.naming = rules; $0.routerOnly = true
+            }
+        ) { stack in
             let answer = try await stack.postWebhook(Stack.event("evt-norule"))
             #expect(answer.status == 422)
             #expect(answer.errorCode == "no_naming_rule")
@@ -91,7 +104,10 @@ import Testing
         let second = try await previewer.preview(PersonName(given: "伟", family: "张"), attributes: .init(), alsoTaken: &handedOut)
         #expect(second.exchangeAccount == "wei.zhang3@example.com")
         // Nothing was reserved by the preview.
-        #expect(try await store.takenAddresses(among: ["wei.zhang@example.com", "wei.zhang2@example.com", "wei.zhang3@example.com"]) == ["wei.zhang@example.com"])
+        #expect(
+            try await store.takenAddresses(among: ["wei.zhang@example.com", "wei.zhang2@example.com", "wei.zhang3@example.com"]) == [
+                "wei.zhang@example.com"
+            ])
     }
 
     @Test func previewJSONHasTheDocumentedKeys() async throws {

@@ -1,3 +1,5 @@
+// PipelineTests: end to end over loopback: webhook, job, Feishu bind, signed callback.
+
 import DryRun
 import FeishuSandbox
 import Foundation
@@ -42,15 +44,19 @@ import WebhookSignature
             #expect(delivery.path == "/hr/callback")
             #expect(delivery.signatureValid)
             let lookup = HeaderLookup(delivery.headers.map { (name: $0.key, value: $0.value) })
-            try StandardWebhooks().verify(headers: lookup, body: delivery.body, secrets: [stack.callbackSecret], now: Int64(Date().timeIntervalSince1970))
+            try StandardWebhooks().verify(
+                headers: lookup, body: delivery.body, secrets: [stack.callbackSecret], now: Int64(Date().timeIntervalSince1970))
             #expect(throws: SignatureFailure.self) {
-                try StandardWebhooks().verify(headers: lookup, body: delivery.body, secrets: [stack.webhookSecret], now: Int64(Date().timeIntervalSince1970))
+                try StandardWebhooks().verify(
+                    headers: lookup, body: delivery.body, secrets: [stack.webhookSecret], now: Int64(Date().timeIntervalSince1970))
             }
             let result = try JSONDecoder().decode(BindResult.self, from: Data(delivery.body))
-            #expect(result == BindResult(
-                eventID: "evt-1", employeeID: "E-evt-1", jobID: jobID, status: .bound, exchangeAccount: "wei.zhang@example.com",
-                exchangeBindingID: expectedID, syncStatus: "doing", feishuUserID: "ou_zhangwei"
-            ))
+            #expect(
+                result
+                    == BindResult(
+                        eventID: "evt-1", employeeID: "E-evt-1", jobID: jobID, status: .bound, exchangeAccount: "wei.zhang@example.com",
+                        exchangeBindingID: expectedID, syncStatus: "doing", feishuUserID: "ou_zhangwei"
+                    ))
             #expect(try await stack.callbackStatus(jobID, reaching: "delivered") == "delivered")
         }
     }

@@ -1,4 +1,5 @@
-@testable import HireBind
+// ReliabilityTests: dead jobs and callbacks, lease renewal, graceful shutdown: nothing lost, nothing doubled.
+
 import AsyncHTTPClient
 import DryRun
 import FeishuSandbox
@@ -10,6 +11,8 @@ import NIOHTTP1
 import Secrets
 import ServiceLifecycle
 import Testing
+
+@testable import HireBind
 
 /// Dead jobs and callbacks, lease renewal, graceful shutdown: nothing lost, nothing doubled.
 @Suite struct ReliabilityTests {
@@ -61,7 +64,11 @@ import Testing
     }
 
     @Test func callbackGivesUpAfterItsMaximumAge() async throws {
-        try await Stack.with(.init { $0.callbackMaxAgeHours = 0.3 / 3600; $0.receiverFailFirst = Array(repeating: 503, count: 100) }) { stack in
+        try await Stack.with(
+            .init {
+                $0.callbackMaxAgeHours = 0.3 / 3600; $0.receiverFailFirst = Array(repeating: 503, count: 100)
+            }
+        ) { stack in
             let answer = try await stack.postWebhook(Stack.event("evt-old-cb"))
             _ = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
             var dead: [[String: Any]] = []

@@ -53,7 +53,9 @@ import Testing
         #expect(seconds >= 30 && seconds <= 45)
         // A short backoff (as in tests) shortens the look.
         let short = RetryDecision.Rules(maxAttempts: 1, backoff: RetryPolicy(baseSeconds: 0.05, maxSeconds: 0.2), callTimeoutSeconds: 1)
-        guard case .waitForOperator(let quick) = RetryDecision.decide(.waitForOperator, attempts: 1, retryAfter: nil, outcomeUnknown: false, rules: short)
+        guard
+            case .waitForOperator(let quick) = RetryDecision.decide(
+                .waitForOperator, attempts: 1, retryAfter: nil, outcomeUnknown: false, rules: short)
         else { Issue.record("waits"); return }
         #expect(quick <= 0.3)
     }

@@ -1,3 +1,5 @@
+// SecretHygieneTests: no secret in any log line, callback or answer.
+
 import DryRun
 import FeishuSandbox
 import Foundation
@@ -45,13 +47,19 @@ final class CapturingLogHandler: LogHandler, Sendable {
         let capture = CapturingLogHandler()
         var logger = Logger(label: "hygiene") { _ in capture }
         logger.logLevel = .trace
-        try await Stack.with(.init { $0.maxAttempts = 2; $0.logger = logger }) { stack in
+        try await Stack.with(
+            .init {
+                $0.maxAttempts = 2; $0.logger = logger
+            }
+        ) { stack in
             var bodies: [String] = []
             // A bound job, a refused signature, a forged admin call, a Feishu refusal.
             let answer = try await stack.postWebhook(Stack.event("evt-hygiene"))
             bodies.append("\(answer.json)")
             _ = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
-            let forged = try await stack.postWebhook(Array(try JSONSerialization.data(withJSONObject: Stack.event("evt-x"))), signedWith: SigningSecret(key: Array(repeating: 9, count: 32)))
+            let forged = try await stack.postWebhook(
+                Array(try JSONSerialization.data(withJSONObject: Stack.event("evt-x"))),
+                signedWith: SigningSecret(key: Array(repeating: 9, count: 32)))
             bodies.append("\(forged.json)")
             bodies.append("\(try await stack.admin("/v1/jobs", token: "wrong").json)")
             await stack.sandbox.state.inject([.error(httpStatus: 403, code: 195101, msg: "user is not supper administrator")])
@@ -79,7 +87,11 @@ final class CapturingLogHandler: LogHandler, Sendable {
         let capture = CapturingLogHandler()
         var logger = Logger(label: "hygiene") { _ in capture }
         logger.logLevel = .trace
-        try await Stack.with(.init { $0.logger = logger; $0.login = true; $0.sandboxSettings = { $0.userAccessTokenSeconds = 1 } }) { stack in
+        try await Stack.with(
+            .init {
+                $0.logger = logger; $0.login = true; $0.sandboxSettings = { $0.userAccessTokenSeconds = 1 }
+            }
+        ) { stack in
             let first = try #require(try await stack.store.userToken())
             // A refresh (the token lives a second), a lookup with the tenant token, an offboarding.
             try await Task.sleep(for: .milliseconds(1100))
@@ -92,7 +104,10 @@ final class CapturingLogHandler: LogHandler, Sendable {
             #expect(last.generation > first.generation)
 
             let requests = await stack.sandbox.state.receivedRequests()
-            var secrets = [Stack.appSecret, first.pair.accessToken.value, first.pair.refreshToken!.value, last.pair.accessToken.value, last.pair.refreshToken!.value]
+            var secrets = [
+                Stack.appSecret, first.pair.accessToken.value, first.pair.refreshToken!.value, last.pair.accessToken.value,
+                last.pair.refreshToken!.value,
+            ]
             secrets += requests.compactMap { $0.header("authorization")?.replacingOccurrences(of: "Bearer ", with: "") }
             let logs = capture.text
             let callbacks = await stack.receiver.inbox.waitFor(count: 2, seconds: 10).map { String(decoding: $0.body, as: UTF8.self) }

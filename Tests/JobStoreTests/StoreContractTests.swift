@@ -50,7 +50,8 @@ import Testing
         let store = try engine.open()
         let now = Date()
         let old = try Self.created(try await store.enqueueBind(Self.job("e-old", address: "a@example.com", at: now.addingTimeInterval(-8 * 86_400))))
-        let recent = try Self.created(try await store.enqueueBind(Self.job("e-new", address: "b@example.com", at: now.addingTimeInterval(-6 * 86_400))))
+        let recent = try Self.created(
+            try await store.enqueueBind(Self.job("e-new", address: "b@example.com", at: now.addingTimeInterval(-6 * 86_400))))
         #expect(try await store.purgeIntakes(receivedBefore: now.addingTimeInterval(-7 * 86_400)) == 1)
         // Within the window the first answer stands; past it the event makes a new job.
         #expect(try await store.enqueueBind(Self.job("e-new", address: "c@example.com")) == .duplicate(recent))
@@ -114,7 +115,8 @@ import Testing
         // The crashed worker's late answer is refused.
         let attempt = JobAttempt(number: 1, startedAt: start, finishedAt: start, outcome: .succeeded)
         await #expect(throws: LeaseLostError.self) {
-            try await store.finishJob(lease, outcome: .bound(bindingID: "x", syncStatus: "doing", followSync: nil), attempt: attempt, callback: nil, now: start)
+            try await store.finishJob(
+                lease, outcome: .bound(bindingID: "x", syncStatus: "doing", followSync: nil), attempt: attempt, callback: nil, now: start)
         }
     }
 
@@ -216,7 +218,10 @@ import Testing
         _ = try await store.enqueueBind(Self.job("e1", at: now))
         let lease = try #require(try await store.leaseJob(for: 30, now: now))
         try await store.finishJob(
-            lease, outcome: .bound(bindingID: "b1", syncStatus: "doing", followSync: SyncFollow(firstCheckAt: now.addingTimeInterval(5), deadline: now.addingTimeInterval(60))),
+            lease,
+            outcome: .bound(
+                bindingID: "b1", syncStatus: "doing",
+                followSync: SyncFollow(firstCheckAt: now.addingTimeInterval(5), deadline: now.addingTimeInterval(60))),
             attempt: JobAttempt(number: 1, startedAt: now, finishedAt: now, outcome: .succeeded), callback: nil, now: now
         )
         #expect(try await store.leaseSyncCheck(for: 30, now: now) == nil)
@@ -237,14 +242,16 @@ import Testing
         let store = try engine.open()
         let now = Date()
         #expect(try await store.userToken() == nil)
-        let pair = UserTokenPair(accessToken: .init("a1"), accessExpiresAt: now.addingTimeInterval(60), refreshToken: .init("r1"), refreshExpiresAt: nil, scope: nil)
+        let pair = UserTokenPair(
+            accessToken: .init("a1"), accessExpiresAt: now.addingTimeInterval(60), refreshToken: .init("r1"), refreshExpiresAt: nil, scope: nil)
         let saved = try await store.saveUserToken(pair, now: now)
         #expect(saved.generation == 1)
         let claimed = try #require(try await store.claimTokenRefresh(holder: "one", for: 30, now: now))
         #expect(claimed.pair.accessToken == pair.accessToken && claimed.pair.refreshToken == pair.refreshToken)
         #expect(abs(claimed.pair.accessExpiresAt.timeIntervalSince(pair.accessExpiresAt)) < 0.001)
         #expect(try await store.claimTokenRefresh(holder: "two", for: 30, now: now) == nil)
-        let rotated = UserTokenPair(accessToken: .init("a2"), accessExpiresAt: now.addingTimeInterval(120), refreshToken: .init("r2"), refreshExpiresAt: nil, scope: nil)
+        let rotated = UserTokenPair(
+            accessToken: .init("a2"), accessExpiresAt: now.addingTimeInterval(120), refreshToken: .init("r2"), refreshExpiresAt: nil, scope: nil)
         #expect(try await store.commitTokenRefresh(holder: "two", generation: 1, pair: rotated, now: now) == false)
         #expect(try await store.commitTokenRefresh(holder: "one", generation: 1, pair: rotated, now: now))
         #expect(try await store.userToken()?.generation == 2)

@@ -1,3 +1,5 @@
+// MailboxNamerTests: the naming engine's templates, counters, rule sets and limits.
+
 import MailboxNaming
 import Testing
 
@@ -27,10 +29,13 @@ extension MailboxPlan {
     }
 
     @Test func templatesAreTriedInOrderThenTheCounter() throws {
-        let namer = try MailboxNamer(policy: NamingPolicy(ruleSets: [NamingRuleSet(
-            domain: "example.com", templates: ["{given}.{family}", "{given_initial}{family}", "{given}.{family}{n}"],
-            counter: CounterStyle(start: 1, padding: 2)
-        )]))
+        let namer = try MailboxNamer(
+            policy: NamingPolicy(ruleSets: [
+                NamingRuleSet(
+                    domain: "example.com", templates: ["{given}.{family}", "{given_initial}{family}", "{given}.{family}{n}"],
+                    counter: CounterStyle(start: 1, padding: 2)
+                )
+            ]))
         let plan = try namer.plan(for: PersonName(given: "John", family: "Smith"))
         #expect(plan.free(4) == ["john.smith@example.com", "jsmith@example.com", "john.smith01@example.com", "john.smith02@example.com"])
     }
@@ -42,12 +47,20 @@ extension MailboxPlan {
     }
 
     @Test func allPlaceholders() throws {
-        let namer = try MailboxNamer(policy: NamingPolicy(ruleSets: [NamingRuleSet(
-            domain: "example.com",
-            templates: ["{preferred_given}.{family}", "{given}.{middle_initial}.{family}", "{family}{given}", "{given}_{middle}_{family_initial}"]
-        )]))
+        let namer = try MailboxNamer(
+            policy: NamingPolicy(ruleSets: [
+                NamingRuleSet(
+                    domain: "example.com",
+                    templates: [
+                        "{preferred_given}.{family}", "{given}.{middle_initial}.{family}", "{family}{given}", "{given}_{middle}_{family_initial}",
+                    ]
+                )
+            ]))
         let full = try namer.plan(for: PersonName(given: "Robert", family: "Kennedy", middle: "Francis", preferredGiven: "Bobby"))
-        #expect(full.free(4) == ["bobby.kennedy@example.com", "robert.f.kennedy@example.com", "kennedyrobert@example.com", "robert_francis_k@example.com"])
+        #expect(
+            full.free(4) == [
+                "bobby.kennedy@example.com", "robert.f.kennedy@example.com", "kennedyrobert@example.com", "robert_francis_k@example.com",
+            ])
         // Without a middle or preferred name those templates are passed over, and the trace says why.
         let plain = try namer.plan(for: PersonName(given: "Ana", family: "Lopez"))
         let first = Array(plain.candidates.prefix(4))
@@ -84,15 +97,17 @@ extension MailboxPlan {
     @Test func separatorsAreTidied() throws {
         #expect(try namer.plan(for: PersonName(given: "???", family: "Lee")).firstFree == "lee@example.com")
         #expect(try namer.plan(for: PersonName(given: "-Jo-", family: "--Ng--")).firstFree == "jo.ng@example.com")
-        let underscore = try MailboxNamer(policy: NamingPolicy(ruleSets: [NamingRuleSet(domain: "example.com", templates: ["{given}_{family}"])], separators: "_"))
+        let underscore = try MailboxNamer(
+            policy: NamingPolicy(ruleSets: [NamingRuleSet(domain: "example.com", templates: ["{given}_{family}"])], separators: "_"))
         #expect(try underscore.plan(for: PersonName(given: "Jean-Luc", family: "Picard")).firstFree == "jean_luc_picard@example.com")
     }
 
     @Test func reservedNamesAndNeverReuseAreRefused() throws {
-        let namer = try MailboxNamer(policy: NamingPolicy(
-            ruleSets: [NamingRuleSet(domain: "example.com", templates: ["{family}"])],
-            reserved: ["admin"], neverReuse: ["Admin2@example.com", "smith@example.com"]
-        ))
+        let namer = try MailboxNamer(
+            policy: NamingPolicy(
+                ruleSets: [NamingRuleSet(domain: "example.com", templates: ["{family}"])],
+                reserved: ["admin"], neverReuse: ["Admin2@example.com", "smith@example.com"]
+            ))
         let admin = try namer.plan(for: PersonName(given: "x", family: "Admin"))
         let steps = Array(admin.candidates.prefix(3))
         #expect(steps.map(\.refusal) == ["reserved name", "on the never-reuse list", nil])
@@ -124,11 +139,16 @@ extension MailboxPlan {
     }
 
     @Test func ruleSetIsChosenByTheEmployee() throws {
-        let namer = try MailboxNamer(policy: NamingPolicy(ruleSets: [
-            NamingRuleSet(name: "china", when: RuleCondition(location: ["Shanghai", "Beijing"]), domain: "cn.example.com", adminAccount: "admin@cn.example.com"),
-            NamingRuleSet(name: "contractors", when: RuleCondition(employmentType: ["contractor"]), domain: "ext.example.com", templates: ["{given_initial}{family}"]),
-            NamingRuleSet(name: "default", domain: "example.com"),
-        ]))
+        let namer = try MailboxNamer(
+            policy: NamingPolicy(ruleSets: [
+                NamingRuleSet(
+                    name: "china", when: RuleCondition(location: ["Shanghai", "Beijing"]), domain: "cn.example.com",
+                    adminAccount: "admin@cn.example.com"),
+                NamingRuleSet(
+                    name: "contractors", when: RuleCondition(employmentType: ["contractor"]), domain: "ext.example.com",
+                    templates: ["{given_initial}{family}"]),
+                NamingRuleSet(name: "default", domain: "example.com"),
+            ]))
         let shanghai = try namer.plan(for: PersonName(given: "伟", family: "张"), attributes: EmployeeAttributes(location: "shanghai"))
         #expect(shanghai.ruleSet == "china")
         #expect(shanghai.firstFree == "wei.zhang@cn.example.com")
@@ -141,10 +161,13 @@ extension MailboxPlan {
     }
 
     @Test func noMatchingRuleSetIsAnError() throws {
-        let namer = try MailboxNamer(policy: NamingPolicy(ruleSets: [
-            NamingRuleSet(name: "sales", when: RuleCondition(department: ["Sales"]), domain: "example.com"),
-        ]))
-        #expect(throws: NamingError.self) { try namer.plan(for: PersonName(given: "a", family: "b"), attributes: EmployeeAttributes(department: "R&D")) }
+        let namer = try MailboxNamer(
+            policy: NamingPolicy(ruleSets: [
+                NamingRuleSet(name: "sales", when: RuleCondition(department: ["Sales"]), domain: "example.com")
+            ]))
+        #expect(throws: NamingError.self) {
+            try namer.plan(for: PersonName(given: "a", family: "b"), attributes: EmployeeAttributes(department: "R&D"))
+        }
     }
 
     @Test func hrAddressComesFirstWhenTheRuleSaysSo() throws {
@@ -162,7 +185,9 @@ extension MailboxPlan {
         #expect(plan.firstFree == "wai.cheung@example.com")
         #expect(plan.notes.contains("used the romanised name from HR"))
         let transliterate = try MailboxNamer(policy: NamingPolicy(ruleSets: [NamingRuleSet(domain: "example.com", preferHRRomanization: false)]))
-        #expect(try transliterate.plan(for: PersonName(given: "伟", family: "张", romanizedGiven: "Wai", romanizedFamily: "Cheung")).firstFree == "wei.zhang@example.com")
+        #expect(
+            try transliterate.plan(for: PersonName(given: "伟", family: "张", romanizedGiven: "Wai", romanizedFamily: "Cheung")).firstFree
+                == "wei.zhang@example.com")
     }
 
     @Test func kanjiNeedsARomanisedName() throws {
@@ -170,7 +195,8 @@ extension MailboxPlan {
         #expect(throws: NamingError.needsRomanization(field: "employee.family_name")) {
             try namer.plan(for: PersonName(given: "ひろし", family: "山田"))
         }
-        let japan = try MailboxNamer(policy: NamingPolicy(ruleSets: [NamingRuleSet(domain: "example.jp", transliteration: TransliterationOptions(han: .japanese))]))
+        let japan = try MailboxNamer(
+            policy: NamingPolicy(ruleSets: [NamingRuleSet(domain: "example.jp", transliteration: TransliterationOptions(han: .japanese))]))
         let error = try #require(throws: NamingError.self) { try japan.plan(for: PersonName(given: "太郎", family: "山田")) }
         #expect(error.description.contains("employee.romanized_family_name"))
         let romanized = try japan.plan(for: PersonName(given: "太郎", family: "山田", romanizedGiven: "Tarō", romanizedFamily: "Yamada"))
@@ -181,7 +207,8 @@ extension MailboxPlan {
         (ChineseUSpelling.yu, "buwei.lyu"), (.v, "buwei.lv"), (.u, "buwei.lu"),
     ])
     func chineseUSpelling(u: ChineseUSpelling, expected: String) throws {
-        let namer = try MailboxNamer(policy: NamingPolicy(ruleSets: [NamingRuleSet(domain: "example.com", transliteration: TransliterationOptions(chineseU: u))]))
+        let namer = try MailboxNamer(
+            policy: NamingPolicy(ruleSets: [NamingRuleSet(domain: "example.com", transliteration: TransliterationOptions(chineseU: u))]))
         #expect(try namer.plan(for: PersonName(given: "布韦", family: "吕")).firstFree == expected + "@example.com")
         // ü in a given name too (绿 lǜ, 女 nǚ).
         #expect(try namer.plan(for: PersonName(given: "女", family: "王")).firstFree == "n\(u.rawValue == "yu" ? "yu" : u.rawValue).wang@example.com")
@@ -192,7 +219,8 @@ extension MailboxPlan {
         ("Günther", "Öttinger", "guenther.oettinger"), ("Heinz", "Straße", "heinz.strasse"),
     ])
     func germanUmlauts(given: String, family: String, expected: String) throws {
-        let namer = try MailboxNamer(policy: NamingPolicy(ruleSets: [NamingRuleSet(domain: "example.de", transliteration: TransliterationOptions(latin: .german))]))
+        let namer = try MailboxNamer(
+            policy: NamingPolicy(ruleSets: [NamingRuleSet(domain: "example.de", transliteration: TransliterationOptions(latin: .german))]))
         #expect(try namer.plan(for: PersonName(given: given, family: family)).firstFree == expected + "@example.de")
     }
 

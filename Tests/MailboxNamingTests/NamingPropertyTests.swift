@@ -1,3 +1,5 @@
+// NamingPropertyTests: properties every generated address keeps, over seeded random names.
+
 import MailboxNaming
 import Testing
 
@@ -31,9 +33,10 @@ struct SeededGenerator: RandomNumberGenerator {
     static func randomName(_ rng: inout SeededGenerator) -> String {
         let length = Int.random(in: 0...(Int.random(in: 0...9, using: &rng) == 0 ? 90 : 12), using: &rng)
         let mainPool = pools.randomElement(using: &rng)!
-        return String((0..<length).map { _ in
-            (Int.random(in: 0...4, using: &rng) == 0 ? pools.randomElement(using: &rng)! : mainPool).randomElement(using: &rng)!
-        })
+        return String(
+            (0..<length).map { _ in
+                (Int.random(in: 0...4, using: &rng) == 0 ? pools.randomElement(using: &rng)! : mainPool).randomElement(using: &rng)!
+            })
     }
 
     static let templates = [
@@ -91,7 +94,8 @@ struct SeededGenerator: RandomNumberGenerator {
 
     @Test func sameInputAlwaysGivesTheSameCandidates() throws {
         var rng = SeededGenerator(state: 42)
-        let namer = try MailboxNamer(policy: NamingPolicy(ruleSets: [NamingRuleSet(domain: "example.com", templates: ["{given}.{family}", "{given_initial}{family}"])]))
+        let namer = try MailboxNamer(
+            policy: NamingPolicy(ruleSets: [NamingRuleSet(domain: "example.com", templates: ["{given}.{family}", "{given_initial}{family}"])]))
         for _ in 0..<1000 {
             let name = PersonName(given: Self.randomName(&rng), family: Self.randomName(&rng))
             let first = try? namer.plan(for: name).candidates.prefix(5).map(\.address)

@@ -1,3 +1,5 @@
+// TransliterationTableTests: names across scripts and the address each gets.
+
 import MailboxNaming
 import Testing
 
@@ -26,7 +28,8 @@ import Testing
         ("雨桐", "邓", "yutong.deng"), ("思远", "曹", "siyuan.cao"), ("文博", "彭", "wenbo.peng"), ("一鸣", "田", "yiming.tian"),
         ("静怡", "王", "jingyi.wang"), ("子轩", "张", "zixuan.zhang"), ("梓涵", "刘", "zihan.liu"), ("诗涵", "陈", "shihan.chen"),
         ("博文", "杨", "bowen.yang"), ("晨", "赵", "chen.zhao"), ("鑫", "周", "xin.zhou"), ("婷婷", "吴", "tingting.wu"),
-        ("海燕", "徐", "haiyan.xu"), ("红梅", "孙", "hongmei.sun"), ("俊杰", "董", "junjie.dong"), ("佳怡", "袁", "jiayi.yuan"), ("嘉欣", "潘", "jiaxin.pan"), ("天佑", "蒋", "tianyou.jiang"),
+        ("海燕", "徐", "haiyan.xu"), ("红梅", "孙", "hongmei.sun"), ("俊杰", "董", "junjie.dong"), ("佳怡", "袁", "jiayi.yuan"), ("嘉欣", "潘", "jiaxin.pan"),
+        ("天佑", "蒋", "tianyou.jiang"),
         // Polyphonic surnames take their surname reading.
         ("田芳", "单", "tianfang.shan"), ("国藩", "曾", "guofan.zeng"), ("缙", "解", "jin.xie"), ("芳", "仇", "fang.qiu"),
         ("明", "区", "ming.ou"), ("槿惠", "朴", "jinhui.piao"), ("良镛", "查", "liangyong.zha"), ("叫天", "盖", "jiaotian.ge"),
@@ -48,7 +51,8 @@ import Testing
         ("Łucja", "Wałęsa", "lucja.walesa"), ("Đorđe", "Đoković", "dorde.dokovic"), ("Ægir", "Þórsson", "aegir.thorsson"),
         ("Dóra", "Guðmundsdóttir", "dora.gudmundsdottir"), ("Heinz", "Straße", "heinz.strasse"), ("Siobhán", "Ní Bhraonáin", "siobhan.nibhraonain"),
         ("Renée", "D'Angelo", "renee.dangelo"), ("Seán", "O'Brien", "sean.obrien"), ("Mary-Jane", "Watson-Parker", "mary-jane.watson-parker"),
-        ("Jean-Luc", "Picard", "jean-luc.picard"), ("Mary Ann", "Van der Berg", "maryann.vanderberg"), ("Juan Carlos", "de la Cruz", "juancarlos.delacruz"),
+        ("Jean-Luc", "Picard", "jean-luc.picard"), ("Mary Ann", "Van der Berg", "maryann.vanderberg"),
+        ("Juan Carlos", "de la Cruz", "juancarlos.delacruz"),
         ("İsmail", "Çelik", "ismail.celik"), ("Ağca", "Şahin", "agca.sahin"), ("Văn An", "Nguyễn", "vanan.nguyen"),
         ("Thị Hương", "Trần", "thihuong.tran"), ("Søren", "Kierkegaard", "soren.kierkegaard"), ("Ólafur", "Arnalds", "olafur.arnalds"),
         ("Íñigo", "Núñez", "inigo.nunez"), ("Ștefan", "Popescu", "stefan.popescu"), ("Ľubomír", "Dvořák", "lubomir.dvorak"),
@@ -70,7 +74,8 @@ import Testing
         ("Юлия", "Щербакова", "iuliia.shcherbakova"), ("Александр", "Пушкин", "aleksandr.pushkin"),
         ("Фёдор", "Достоевский", "fedor.dostoevskii"), ("Лев", "Толстой", "lev.tolstoi"), ("Сергей", "Жуков", "sergei.zhukov"),
         ("Наталья", "Хабибуллина", "natalia.khabibullina"), ("Андрей", "Ястребов", "andrei.iastrebov"),
-        ("Мария", "Цветаева", "mariia.tsvetaeva"), ("Пётр", "Чайковский", "petr.chaikovskii"), ("Эдуард", "Объедков", "eduard.obieedkov"), ("Татьяна", "Подъячева", "tatiana.podieiacheva"),
+        ("Мария", "Цветаева", "mariia.tsvetaeva"), ("Пётр", "Чайковский", "petr.chaikovskii"), ("Эдуард", "Объедков", "eduard.obieedkov"),
+        ("Татьяна", "Подъячева", "tatiana.podieiacheva"),
         ("Олена", "Зеленська", "olena.zelenska"), ("Віталій", "Кличко", "vitalii.klichko"), ("Євген", "Їжаков", "ievgen.izhakov"),
         ("Ђорђе", "Ђоковић", "dorde.dokovic"), ("Љубица", "Њего", "ljubitsa.njego"), ("Ирина", "Шайк", "irina.shaik"),
         ("Ксения", "Собчак", "kseniia.sobchak"), ("Михаил", "Горбачёв", "mikhail.gorbachev"), ("Дмитрий", "Менделеев", "dmitrii.mendeleev"),
@@ -91,7 +96,8 @@ import Testing
         ("민준", "김", "minjun.gim"), ("서연", "이", "seoyeon.i"), ("지훈", "박", "jihun.bak"), ("수아", "최", "sua.choe"),
         ("우진", "정", "ujin.jeong"), ("복남", "한", "boknam.han"), ("민", "남궁", "min.namgung"), ("윤아", "임", "yuna.im"),
         ("철수", "강", "cheolsu.gang"), ("영희", "조", "yeonghui.jo"), ("설리", "윤", "seolli.yun"), ("하늘", "장", "haneul.jang"),
-        ("지민", "박", "jimin.bak"), ("은비", "권", "eunbi.gwon"), ("태양", "황보", "taeyang.hwangbo"), ("나래", "신", "narae.sin"), ("다은", "오", "daeun.o"), ("혜교", "송", "hyegyo.song"),
+        ("지민", "박", "jimin.bak"), ("은비", "권", "eunbi.gwon"), ("태양", "황보", "taeyang.hwangbo"), ("나래", "신", "narae.sin"), ("다은", "오", "daeun.o"),
+        ("혜교", "송", "hyegyo.song"),
     ])
 
     static let other = cases([

@@ -1,3 +1,5 @@
+// StandardWebhooksTests: Standard Webhooks against its reference vector, and the replay window.
+
 import Foundation
 import Testing
 import WebhookSignature

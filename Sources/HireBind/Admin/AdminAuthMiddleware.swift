@@ -1,7 +1,7 @@
 // AdminAuthMiddleware: the admin API's one bearer-token check, in constant time, before any admin handler runs.
 
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import Secrets
 import WebhookSignature
 
@@ -16,7 +16,8 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
         guard ConstantTime.equals(Array(presented.utf8), Array(token.value.utf8)) else {
-            throw APIError(.unauthorized, code: "unauthorized", message: "a valid admin bearer token is required", headers: [.wwwAuthenticate: "Bearer"])
+            throw APIError(
+                .unauthorized, code: "unauthorized", message: "a valid admin bearer token is required", headers: [.wwwAuthenticate: "Bearer"])
         }
         return try await next(request, context)
     }

@@ -1,9 +1,9 @@
 // AdminRoutes: the admin API: jobs and callbacks listed, shown and retried, behind the admin auth middleware.
 
 import Foundation
+import HTTPTypes
 import HireBindCore
 import Hummingbird
-import HTTPTypes
 import JobStore
 import Secrets
 
@@ -43,7 +43,8 @@ struct AdminRoutes: Sendable {
             guard let job = try await store.job(id: id) else {
                 throw APIError(.notFound, code: "unknown_job", message: "no job has the id '\(id.prefix(64))'")
             }
-            return Response.json(.ok, JobDetail(job: job, attempts: try await store.attempts(jobID: id), callbackStatus: try await store.callbackStatus(jobID: id)))
+            return Response.json(
+                .ok, JobDetail(job: job, attempts: try await store.attempts(jobID: id), callbackStatus: try await store.callbackStatus(jobID: id)))
         }
         jobs.get { request, _ in
             let (status, limit) = try Self.listQuery(request, of: JobStatus.self)
@@ -64,7 +65,9 @@ struct AdminRoutes: Sendable {
         }
         callbacks.post(":id/retry") { _, context in
             let text = context.parameters.get("id") ?? ""
-            guard let id = Int64(text) else { throw APIError(.notFound, code: "unknown_callback", message: "no callback has the id '\(text.prefix(32))'") }
+            guard let id = Int64(text) else {
+                throw APIError(.notFound, code: "unknown_callback", message: "no callback has the id '\(text.prefix(32))'")
+            }
             try Self.check(try await store.requeueCallback(id: id, now: Date()), what: "callback", id: text)
             return Response.json(.accepted, ["status": "pending"])
         }
@@ -92,7 +95,9 @@ struct AdminRoutes: Sendable {
         case .notFound:
             throw APIError(.notFound, code: "unknown_\(what)", message: "no \(what) has the id '\(id.prefix(64))'")
         case .notRetryable(let status):
-            throw APIError(.conflict, code: "not_retryable", message: "the \(what) is \(status); only dead\(what == "job" ? " or failed" : "") ones can be retried")
+            throw APIError(
+                .conflict, code: "not_retryable",
+                message: "the \(what) is \(status); only dead\(what == "job" ? " or failed" : "") ones can be retried")
         }
     }
 }

@@ -1,7 +1,7 @@
 // HealthRoutes: `/healthz`, `/readyz` (draining, credentials, store) and `/metrics`.
 
-import HireBindCore
 import HTTPTypes
+import HireBindCore
 import Hummingbird
 import JobStore
 import NIOCore
@@ -21,7 +21,8 @@ struct HealthRoutes: Sendable {
             }
             if let problem = health.operatorAttention {
                 throw APIError(
-                    .serviceUnavailable, code: "feishu_credentials", message: "degraded: jobs wait: \(problem.code) \(problem.message): \(problem.hint)"
+                    .serviceUnavailable, code: "feishu_credentials",
+                    message: "degraded: jobs wait: \(problem.code) \(problem.message): \(problem.hint)"
                 )
             }
             // The store answers.

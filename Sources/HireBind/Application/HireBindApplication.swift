@@ -39,7 +39,8 @@ public enum HireBindApplication {
         let shared = Shared(health: FeishuHealth(metrics: metrics))
         let feishuSettings = configuration.feishu
         let feishu = FeishuClient(httpClient: httpClient, hosts: feishuSettings.hosts, timeoutSeconds: feishuSettings.timeoutSeconds, logger: logger)
-        let tokens = userAccessTokens(feishuSettings, secrets: secrets, store: store, httpClient: httpClient, health: shared.health, metrics: metrics, logger: logger)
+        let tokens = userAccessTokens(
+            feishuSettings, secrets: secrets, store: store, httpClient: httpClient, health: shared.health, metrics: metrics, logger: logger)
         let tenantTokens = secrets.feishuApp.map { app in
             TenantAccessTokens(
                 httpClient: httpClient, hosts: feishuSettings.hosts, appID: app.appID, appSecret: app.appSecret,
@@ -47,28 +48,32 @@ public enum HireBindApplication {
             )
         }
         var workers: [any Service] = []
-        workers.append(BindWorker(
-            store: store, feishu: feishu, tokens: tokens, resolver: UserIDResolver(feishu: feishu, tenantTokens: tenantTokens),
-            settings: configuration.worker, feishuSettings: feishuSettings, jobs: shared.jobBell, callbacks: shared.callbackBell,
-            health: shared.health, metrics: metrics, logger: logger
-        ))
+        workers.append(
+            BindWorker(
+                store: store, feishu: feishu, tokens: tokens, resolver: UserIDResolver(feishu: feishu, tenantTokens: tenantTokens),
+                settings: configuration.worker, feishuSettings: feishuSettings, jobs: shared.jobBell, callbacks: shared.callbackBell,
+                health: shared.health, metrics: metrics, logger: logger
+            ))
         if let refreshing = tokens as? RefreshingUserAccessToken {
             let margin = feishuSettings.oauth.refreshMarginSeconds
-            workers.append(UserTokenKeeper(
-                tokens: refreshing, health: shared.health, interval: .milliseconds(Int64(min(60, max(0.2, margin / 2)) * 1000)), logger: logger
-            ))
+            workers.append(
+                UserTokenKeeper(
+                    tokens: refreshing, health: shared.health, interval: .milliseconds(Int64(min(60, max(0.2, margin / 2)) * 1000)), logger: logger
+                ))
         }
         if feishuSettings.sync.follow {
-            workers.append(SyncWatcher(
-                store: store, feishu: feishu, tokens: tokens, settings: feishuSettings.sync, pollSeconds: configuration.worker.pollSeconds,
-                callbacks: shared.callbackBell, logger: logger
-            ))
+            workers.append(
+                SyncWatcher(
+                    store: store, feishu: feishu, tokens: tokens, settings: feishuSettings.sync, pollSeconds: configuration.worker.pollSeconds,
+                    callbacks: shared.callbackBell, logger: logger
+                ))
         }
         workers.append(Housekeeper(store: store, dedupeDays: configuration.database.dedupeDays, logger: logger))
-        workers.append(CallbackDeliverer(
-            store: store, httpClient: httpClient, secret: secrets.callbackSecret, settings: configuration.callbacks,
-            pollSeconds: configuration.worker.pollSeconds, doorbell: shared.callbackBell, logger: logger
-        ))
+        workers.append(
+            CallbackDeliverer(
+                store: store, httpClient: httpClient, secret: secrets.callbackSecret, settings: configuration.callbacks,
+                pollSeconds: configuration.worker.pollSeconds, doorbell: shared.callbackBell, logger: logger
+            ))
 
         let router = buildRouter(configuration: configuration, secrets: secrets, namer: namer, store: store, shared: shared, metrics: metrics)
         let app = Application(
@@ -88,7 +93,9 @@ public enum HireBindApplication {
         configuration: HireBindConfiguration, secrets: ServiceSecrets, namer: MailboxNamer, store: any HireBindStore,
         metrics: HireBindMetrics = HireBindMetrics()
     ) -> Router<BasicRequestContext> {
-        buildRouter(configuration: configuration, secrets: secrets, namer: namer, store: store, shared: Shared(health: FeishuHealth(metrics: metrics)), metrics: metrics)
+        buildRouter(
+            configuration: configuration, secrets: secrets, namer: namer, store: store, shared: Shared(health: FeishuHealth(metrics: metrics)),
+            metrics: metrics)
     }
 
     static func buildRouter(
@@ -118,7 +125,8 @@ public enum HireBindApplication {
             httpClient: httpClient, hosts: feishu.hosts, appID: app.appID, appSecret: app.appSecret, timeoutSeconds: feishu.timeoutSeconds,
             logger: logger
         )
-        return RefreshingUserAccessToken(store: store, oauth: oauth, refreshMargin: feishu.oauth.refreshMarginSeconds, health: health, metrics: metrics, logger: logger)
+        return RefreshingUserAccessToken(
+            store: store, oauth: oauth, refreshMargin: feishu.oauth.refreshMarginSeconds, health: health, metrics: metrics, logger: logger)
     }
 
     /// Runs the service until SIGTERM or SIGINT: opens the store, serves, drains, closes the HTTP client.
@@ -129,18 +137,15 @@ public enum HireBindApplication {
         let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
         let namer = try NamingRules.namer(configuration.naming)
         let store = try SQLiteJobStore(path: configuration.database.path)
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
-            let services = build(configuration: configuration, secrets: secrets, namer: namer, store: store, httpClient: httpClient, logger: logger) { port in
+        try await withHTTPClient { httpClient in
+            let services = build(configuration: configuration, secrets: secrets, namer: namer, store: store, httpClient: httpClient, logger: logger) {
+                port in
                 logger.info("hirebind listening", metadata: ["host": "\(configuration.server.host)", "port": "\(port)"])
             }
-            var groupConfiguration = ServiceGroupConfiguration(services: alongside + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            var groupConfiguration = ServiceGroupConfiguration(
+                services: alongside + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.worker.drainSeconds * 1000))
             try await ServiceGroup(configuration: groupConfiguration).run()
-        } catch {
-            try? await httpClient.shutdown()
-            throw error
         }
-        try await httpClient.shutdown()
     }
 }

@@ -1,5 +1,7 @@
+// HireBindMetrics: the service's Prometheus metrics, in a registry of its own.
+
 import Foundation
-import Prometheus
+public import Prometheus
 
 /// The service's metrics, in a registry of its own (no process-wide bootstrap), served at `GET /metrics`.
 public final class HireBindMetrics: Sendable {
@@ -31,14 +33,18 @@ public final class HireBindMetrics: Sendable {
     }
 
     func tokenRefreshes(outcome: String) {
-        registry.makeCounter(name: "hirebind_feishu_token_refreshes_total", labels: [("outcome", outcome)], help: "User token refreshes by outcome (ok, error, dead).")
-            .increment()
+        registry.makeCounter(
+            name: "hirebind_feishu_token_refreshes_total", labels: [("outcome", outcome)], help: "User token refreshes by outcome (ok, error, dead)."
+        )
+        .increment()
     }
 
     /// `outcome`: succeeded, failed, dead, retry, rate_limited, waiting.
     func jobSettled(kind: String, outcome: String) {
-        registry.makeCounter(name: "hirebind_jobs_settled_total", labels: [("kind", kind), ("outcome", outcome)], help: "Job attempts by kind and outcome.")
-            .increment()
+        registry.makeCounter(
+            name: "hirebind_jobs_settled_total", labels: [("kind", kind), ("outcome", outcome)], help: "Job attempts by kind and outcome."
+        )
+        .increment()
     }
 
     /// Whether jobs are waiting for an operator to fix Feishu credentials.

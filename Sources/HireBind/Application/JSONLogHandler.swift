@@ -1,5 +1,7 @@
+// JSONLogHandler: log lines as JSON objects on standard error.
+
 import Foundation
-import Logging
+public import Logging
 
 /// One JSON object per line on standard error: `ts`, `level`, `label`, `msg` and the metadata.
 public struct JSONLogHandler: LogHandler {

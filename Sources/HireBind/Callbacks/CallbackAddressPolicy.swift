@@ -1,4 +1,7 @@
+// CallbackAddressPolicy: where callbacks may go: allowed hosts, and never internal addresses unless allowed.
+
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -76,7 +79,8 @@ public struct CallbackAddressPolicy: Sendable {
                 var entry: UnsafeMutablePointer<addrinfo>? = first
                 while let current = entry {
                     var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-                    if getnameinfo(current.pointee.ai_addr, current.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
+                    if getnameinfo(current.pointee.ai_addr, current.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0
+                    {
                         addresses.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
                     }
                     entry = current.pointee.ai_next

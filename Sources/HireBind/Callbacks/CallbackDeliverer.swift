@@ -1,14 +1,14 @@
 // CallbackDeliverer: posts the outbox's results to the HR system, signed, retried with backoff until a 2xx.
 
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Foundation
 import HireBindCore
-import JobStore
-import Logging
+public import JobStore
+public import Logging
 import NIOCore
 import NIOHTTP1
-import ServiceLifecycle
-import WebhookSignature
+public import ServiceLifecycle
+public import WebhookSignature
 
 /// Posts the outbox's results to the HR system, signed with Standard Webhooks, retrying with backoff until a 2xx.
 public struct CallbackDeliverer: Service {
@@ -75,7 +75,8 @@ public struct CallbackDeliverer: Service {
             }
             do {
                 try await store.callbackFailed(delivery, error: problem, retryAt: retryAt)
-                logger.notice("callback not delivered; will retry", metadata: ["problem": "\(problem)", "retry_in_seconds": "\(Int(delay.rounded(.up)))"])
+                logger.notice(
+                    "callback not delivered; will retry", metadata: ["problem": "\(problem)", "retry_in_seconds": "\(Int(delay.rounded(.up)))"])
             } catch {
                 logger.error("cannot record the callback's failure", metadata: ["error": "\(error)"])
             }
@@ -90,7 +91,8 @@ public struct CallbackDeliverer: Service {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "hirebind")
-        let signature = StandardWebhooks.sign(id: delivery.messageID, timestamp: Int64(Date().timeIntervalSince1970), body: delivery.body, secret: secret)
+        let signature = StandardWebhooks.sign(
+            id: delivery.messageID, timestamp: Int64(Date().timeIntervalSince1970), body: delivery.body, secret: secret)
         for header in signature { request.headers.add(name: header.name, value: header.value) }
         request.body = .bytes(ByteBuffer(bytes: delivery.body))
         do {

@@ -1,7 +1,7 @@
 // HireBindConfiguration: the whole configuration file, its sections and the checks across them.
 
-public import HireBindCore
 import Foundation
+import HireBindCore
 import MailboxNaming
 
 /// The service's configuration: one YAML file, keys in snake_case, secrets referenced by
@@ -80,7 +80,8 @@ public struct HireBindConfiguration: Sendable, Codable {
         guard URL(string: feishu.baseURL)?.host != nil else { throw ConfigurationError(key: "feishu.base_url", "not an absolute URL") }
         guard URL(string: feishu.accountsURL)?.host != nil else { throw ConfigurationError(key: "feishu.accounts_url", "not an absolute URL") }
         guard (feishu.appID == nil) == (feishu.appSecret == nil) else {
-            throw ConfigurationError(key: feishu.appID == nil ? "feishu.app_secret" : "feishu.app_id", "give both feishu.app_id and feishu.app_secret, or neither")
+            throw ConfigurationError(
+                key: feishu.appID == nil ? "feishu.app_secret" : "feishu.app_id", "give both feishu.app_id and feishu.app_secret, or neither")
         }
         guard feishu.userAccessToken != nil || feishu.appID != nil else {
             throw ConfigurationError(

@@ -19,10 +19,11 @@ public enum SecretReference: Sendable, Hashable, Codable, CustomStringConvertibl
         } else if let path = try container.decodeIfPresent(String.self, forKey: .file) {
             self = .file(path)
         } else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "a secret is referenced as {env: VARIABLE} or {file: PATH}, never written inline"
-            ))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "a secret is referenced as {env: VARIABLE} or {file: PATH}, never written inline"
+                ))
         }
     }
 

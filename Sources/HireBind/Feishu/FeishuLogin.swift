@@ -3,8 +3,8 @@
 public import AsyncHTTPClient
 import FeishuAPI
 import Foundation
-public import HireBindCore
 import HTTPTypes
+public import HireBindCore
 import Hummingbird
 public import JobStore
 public import Logging

@@ -1,8 +1,8 @@
 // UserAccessTokens: where bind calls get the admin's user_access_token: fixed, missing, or the stored login refreshed.
 
 public import FeishuAPI
-import Foundation
-public import HireBindCore
+public import Foundation
+import HireBindCore
 public import JobStore
 public import Logging
 public import Secrets
@@ -67,12 +67,14 @@ public actor RefreshingUserAccessToken: UserAccessTokens {
     let logger: Logger
     /// Who holds the store's refresh claim when this process refreshes.
     let holder = "hirebind-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
-    private var refreshing: Task<Secret, any Error>?
+    private let refreshing = SingleFlight<Secret>()
 
     /// How long a refresh claim lasts; the token call's own timeout is far shorter.
     static let claimSeconds = 60.0
 
-    public init(store: any UserTokenStore, oauth: FeishuOAuth, refreshMargin: TimeInterval, health: FeishuHealth, metrics: HireBindMetrics, logger: Logger) {
+    public init(
+        store: any UserTokenStore, oauth: FeishuOAuth, refreshMargin: TimeInterval, health: FeishuHealth, metrics: HireBindMetrics, logger: Logger
+    ) {
         self.store = store
         self.oauth = oauth
         self.refreshMargin = refreshMargin
@@ -116,15 +118,8 @@ public actor RefreshingUserAccessToken: UserAccessTokens {
 
     /// One refresh at a time in this process; callers that arrive meanwhile share its result.
     func refresh(over stored: StoredUserToken, force: Bool = false) async throws(FeishuCallError) -> Secret {
-        let task = refreshing ?? Task { try await self.refreshClaimed(startingFrom: stored.generation, force: force) }
-        refreshing = task
-        defer { refreshing = nil }
-        do {
-            return try await task.value
-        } catch let error as FeishuCallError {
-            throw error
-        } catch {
-            throw .credentialsUnavailable(code: "refresh", message: "\(error)")
+        try await refreshing.run({ try await self.refreshClaimed(startingFrom: stored.generation, force: force) }) { error in
+            .credentialsUnavailable(code: "refresh", message: "\(error)")
         }
     }
 
@@ -139,7 +134,9 @@ public actor RefreshingUserAccessToken: UserAccessTokens {
             }
             if claimed != nil { break }
             try? await Task.sleep(for: .milliseconds(250))
-            if let fresh = try? await store.userToken(), fresh.generation > generation, fresh.pair.accessExpiresAt.timeIntervalSinceNow > refreshMargin {
+            if let fresh = try? await store.userToken(), fresh.generation > generation,
+                fresh.pair.accessExpiresAt.timeIntervalSinceNow > refreshMargin
+            {
                 return fresh.pair.accessToken
             }
         }
@@ -147,7 +144,9 @@ public actor RefreshingUserAccessToken: UserAccessTokens {
             throw .credentialsUnavailable(code: "refresh_busy", message: "another process holds the token refresh")
         }
         // Someone refreshed (or logged in) since the caller looked: use that pair.
-        if claimed.generation > generation, claimed.pair.accessExpiresAt.timeIntervalSinceNow > refreshMargin || (!force && claimed.pair.accessExpiresAt > Date()) {
+        if claimed.generation > generation,
+            claimed.pair.accessExpiresAt.timeIntervalSinceNow > refreshMargin || (!force && claimed.pair.accessExpiresAt > Date())
+        {
             try? await store.releaseTokenRefresh(holder: holder, deadReason: nil)
             return claimed.pair.accessToken
         }
@@ -157,10 +156,11 @@ public actor RefreshingUserAccessToken: UserAccessTokens {
         }
         guard let refreshToken = claimed.pair.refreshToken else {
             try? await store.releaseTokenRefresh(holder: holder, deadReason: "no refresh token was issued")
-            throw dead(FeishuFailure(
-                code: "no_refresh_token", message: "the stored login has no refresh token (offline_access was not granted)",
-                hint: "Add offline_access to feishu.oauth.scopes and the app's scopes.", needsLogin: true
-            ))
+            throw dead(
+                FeishuFailure(
+                    code: "no_refresh_token", message: "the stored login has no refresh token (offline_access was not granted)",
+                    hint: "Add offline_access to feishu.oauth.scopes and the app's scopes.", needsLogin: true
+                ))
         }
         if let expiry = claimed.pair.refreshExpiresAt, expiry <= Date() {
             try? await store.releaseTokenRefresh(holder: holder, deadReason: "the refresh token expired")
@@ -188,15 +188,19 @@ public actor RefreshingUserAccessToken: UserAccessTokens {
             }
         } catch {
             logger.critical("a refreshed token pair could not be stored; the old refresh token is spent", metadata: ["error": "\(error)"])
-            throw dead(FeishuFailure(code: "store", message: "the refreshed token pair could not be stored: \(error)", hint: Self.loginHint, needsLogin: true))
+            throw dead(
+                FeishuFailure(
+                    code: "store", message: "the refreshed token pair could not be stored: \(error)", hint: Self.loginHint, needsLogin: true))
         }
         metrics.tokenRefreshes(outcome: "ok")
         metrics.userTokenUsable(true, expiresAt: pair.accessExpiresAt)
         health.credentialsWork()
-        logger.info("user_access_token refreshed", metadata: [
-            "expires_in_seconds": "\(Int(pair.accessExpiresAt.timeIntervalSinceNow))",
-            "refresh_expires_in_seconds": "\(Int(pair.refreshExpiresAt?.timeIntervalSinceNow ?? 0))",
-        ])
+        logger.info(
+            "user_access_token refreshed",
+            metadata: [
+                "expires_in_seconds": "\(Int(pair.accessExpiresAt.timeIntervalSinceNow))",
+                "refresh_expires_in_seconds": "\(Int(pair.refreshExpiresAt?.timeIntervalSinceNow ?? 0))",
+            ])
         return pair.accessToken
     }
 
@@ -208,7 +212,9 @@ public actor RefreshingUserAccessToken: UserAccessTokens {
         metrics.tokenRefreshes(outcome: "dead")
         metrics.userTokenUsable(false, expiresAt: nil)
         health.needOperator(shown)
-        logger.error("the Feishu refresh token cannot be used; jobs wait. \(shown.hint)", metadata: ["code": "\(failure.code)", "reason": "\(failure.message)"])
+        logger.error(
+            "the Feishu refresh token cannot be used; jobs wait. \(shown.hint)",
+            metadata: ["code": "\(failure.code)", "reason": "\(failure.message)"])
         return .credentials(failure, operatorNeeded: true)
     }
 }

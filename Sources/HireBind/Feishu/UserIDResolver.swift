@@ -28,7 +28,7 @@ struct UserIDResolver: Sendable {
         let answer: FeishuAnswer<UserIDLookup>
         do throws(FeishuCallError) {
             answer = try await lookup(token)
-        } catch where error.errorClass == .refreshThenRetry {
+        } catch  where error.errorClass == .refreshThenRetry {
             answer = try await lookup(try await tenantTokens.refused(token))
         }
         // An email match first, then a mobile match.
@@ -41,7 +41,8 @@ struct UserIDResolver: Sendable {
         let keys = [job.lookupEmail.map { "email \($0)" }, job.lookupMobile.map { "mobile \($0)" }].compactMap { $0 }.joined(separator: " or ")
         return JobFailure(
             code: "user_not_found", message: "no Feishu user in the tenant has the \(keys)",
-            hint: "Add the person to Feishu's contacts with this work email or mobile (or send employee.feishu_user_id), then retry the job: POST /v1/jobs/{id}/retry."
+            hint:
+                "Add the person to Feishu's contacts with this work email or mobile (or send employee.feishu_user_id), then retry the job: POST /v1/jobs/{id}/retry."
         )
     }
 }
@@ -53,11 +54,11 @@ extension UserAccessTokens {
         let token = try await current()
         do throws(FeishuCallError) {
             return try await call(token)
-        } catch where error.errorClass == .refreshThenRetry {
+        } catch  where error.errorClass == .refreshThenRetry {
             let fresh = try await refused(token)
             do throws(FeishuCallError) {
                 return try await call(fresh)
-            } catch where error.errorClass == .refreshThenRetry {
+            } catch  where error.errorClass == .refreshThenRetry {
                 throw .operatorNeeded(
                     code: "user_token_refused", message: "Feishu refused a freshly refreshed user_access_token: \(error.failure.message)",
                     hint: "The refreshed token was refused too.", needsLogin: true

@@ -28,7 +28,9 @@ struct UserTokenKeeper: Service {
             } catch {
                 if error.errorClass == .waitForOperator {
                     health.needOperator(error.jobFailure)
-                    if !reported { logger.error("the Feishu login cannot be used: \(error.jobFailure.hint)", metadata: ["code": "\(error.failure.code)"]) }
+                    if !reported {
+                        logger.error("the Feishu login cannot be used: \(error.jobFailure.hint)", metadata: ["code": "\(error.failure.code)"])
+                    }
                     reported = true
                 }
             }

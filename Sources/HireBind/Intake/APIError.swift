@@ -1,6 +1,8 @@
+// APIError: errors answered as JSON with an HTTP status, and the middleware that renders them.
+
 import Foundation
+public import HTTPTypes
 import Hummingbird
-import HTTPTypes
 import Logging
 import NIOCore
 

@@ -48,7 +48,8 @@ public struct JobIntake: Sendable {
             do {
                 outcome = try await store.enqueueUnbind(
                     NewUnbindJob(
-                        source: source, eventID: event.eventID, employeeID: event.employee.employeeID, callbackURL: callbackURL, receivedAt: receivedAt
+                        source: source, eventID: event.eventID, employeeID: event.employee.employeeID, callbackURL: callbackURL,
+                        receivedAt: receivedAt
                     )
                 )
             } catch let error as UnknownEmployeeError {

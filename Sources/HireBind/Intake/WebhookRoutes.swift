@@ -1,9 +1,9 @@
 // WebhookRoutes: `POST /v1/webhooks/{source}`: read the body within limits, verify the sender, decode, hand to the intake.
 
 import Foundation
+import HTTPTypes
 import HireBindCore
 import Hummingbird
-import HTTPTypes
 import JobStore
 import Logging
 import WebhookSignature
@@ -27,10 +27,11 @@ struct WebhookRoutes: Sendable {
         self.callbackPolicy = CallbackAddressPolicy(configuration.callbacks)
         var sources: [String: Source] = [:]
         for (name, settings) in configuration.sources {
-            let scheme: any WebhookSignatureScheme = switch settings.scheme {
-            case .standardWebhooks: StandardWebhooks(toleranceSeconds: settings.toleranceSeconds)
-            case .hubSignature: HubSignature()
-            }
+            let scheme: any WebhookSignatureScheme =
+                switch settings.scheme {
+                case .standardWebhooks: StandardWebhooks(toleranceSeconds: settings.toleranceSeconds)
+                case .hubSignature: HubSignature()
+                }
             sources[name] = Source(scheme: scheme, secrets: secrets.sourceSecrets[name] ?? [])
         }
         self.sources = sources
@@ -47,8 +48,9 @@ struct WebhookRoutes: Sendable {
 
     func receive(_ request: Request, context: some RequestContext) async throws -> Response {
         guard !drain.isDraining else {
-            throw APIError(.serviceUnavailable, code: "shutting_down", message: "hirebind is shutting down; send the event again shortly",
-                           headers: [.retryAfter: "30"])
+            throw APIError(
+                .serviceUnavailable, code: "shutting_down", message: "hirebind is shutting down; send the event again shortly",
+                headers: [.retryAfter: "30"])
         }
         let sourceName = context.parameters.get("source") ?? ""
         guard let source = sources[sourceName] else {
@@ -56,7 +58,8 @@ struct WebhookRoutes: Sendable {
         }
         let contentTypes = request.headers[values: .contentType]
         guard contentTypes.count == 1, Self.isJSON(contentTypes[0]) else {
-            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "send the event as one Content-Type: application/json body")
+            throw APIError(
+                .unsupportedMediaType, code: "unsupported_media_type", message: "send the event as one Content-Type: application/json body")
         }
         let body = try await collectBody(request)
 
@@ -88,10 +91,12 @@ struct WebhookRoutes: Sendable {
         }
         switch outcome {
         case .created(let receipt):
-            context.logger.info("job accepted", metadata: [
-                "source": "\(sourceName)", "event_id": "\(event.eventID)", "event_type": "\(event.eventType)", "job_id": "\(receipt.jobID)",
-                "exchange_account": "\(receipt.exchangeAccount)",
-            ])
+            context.logger.info(
+                "job accepted",
+                metadata: [
+                    "source": "\(sourceName)", "event_id": "\(event.eventID)", "event_type": "\(event.eventType)", "job_id": "\(receipt.jobID)",
+                    "exchange_account": "\(receipt.exchangeAccount)",
+                ])
             return Response.json(.accepted, receipt)
         case .duplicate(let receipt):
             return Response.json(.ok, receipt)
@@ -112,7 +117,8 @@ struct WebhookRoutes: Sendable {
             }
             group.addTask {
                 try await Task.sleep(for: timeout)
-                throw APIError(.requestTimeout, code: "body_timeout", message: "the body did not arrive within \(timeout)", headers: [.connection: "close"])
+                throw APIError(
+                    .requestTimeout, code: "body_timeout", message: "the body did not arrive within \(timeout)", headers: [.connection: "close"])
             }
             defer { group.cancelAll() }
             return try await group.next()!

@@ -6,7 +6,7 @@ import HireBindCore
 import JobStore
 import Logging
 import Secrets
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// Leases jobs and carries them out in Feishu: a bind job creates the Exchange binding (looking the user id
 /// up first when the event had none), an unbind job deletes it. Every job ends bound/unbound, failed
@@ -66,17 +66,19 @@ public struct BindWorker: Service {
         logger[metadataKey: "kind"] = "\(lease.job.kind.rawValue)"
         logger[metadataKey: "attempt"] = "\(lease.job.attempts)"
         let started = Date()
-        let step: Step = switch lease.job.kind {
-        case .bind: await bind(lease, logger: logger)
-        case .unbind: await unbind(lease)
-        }
+        let step: Step =
+            switch lease.job.kind {
+            case .bind: await bind(lease, logger: logger)
+            case .unbind: await unbind(lease)
+            }
         do {
             switch step {
             case .bound(let job, let binding, let logID):
                 let now = Date()
                 let status = binding.status
                 let following = sync.follows(after: status)
-                let followSync = following
+                let followSync =
+                    following
                     ? SyncFollow(
                         firstCheckAt: now.addingTimeInterval(sync.delay(afterChecks: 0)),
                         deadline: now.addingTimeInterval(sync.settings.deadlineHours * 3600)
@@ -90,15 +92,18 @@ public struct BindWorker: Service {
                     lease, outcome: .bound(bindingID: binding.exchangeBindingID, syncStatus: status, followSync: followSync),
                     attempt: attempt, callback: CallbackMessage.outbound(BindResult(settled, status: .bound, final: !following), for: job), now: now
                 )
-                logger.info("exchange account bound", metadata: [
-                    "exchange_account": "\(job.exchangeAccount)", "exchange_binding_id": "\(binding.exchangeBindingID)",
-                    "sync_status": "\(status ?? "")",
-                ])
+                logger.info(
+                    "exchange account bound",
+                    metadata: [
+                        "exchange_account": "\(job.exchangeAccount)", "exchange_binding_id": "\(binding.exchangeBindingID)",
+                        "sync_status": "\(status ?? "")",
+                    ])
                 succeeded(kind: job.kind)
             case .unbound(let job, let logID, let note):
                 let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: Date(), outcome: .succeeded, logID: logID)
                 try await store.finishJob(
-                    lease, outcome: .unbound, attempt: attempt, callback: CallbackMessage.outbound(BindResult(job, status: .unbound), for: job), now: Date()
+                    lease, outcome: .unbound, attempt: attempt, callback: CallbackMessage.outbound(BindResult(job, status: .unbound), for: job),
+                    now: Date()
                 )
                 logger.info("exchange binding removed", metadata: ["exchange_account": "\(job.exchangeAccount)", "note": "\(note)"])
                 succeeded(kind: job.kind)
@@ -267,6 +272,8 @@ struct Setback: Sendable {
     }
 
     init(_ error: FeishuCallError) {
-        self.init(failure: error.jobFailure, errorClass: error.errorClass, logID: error.logID, retryAfter: error.retryAfter, outcomeUnknown: error.outcomeUnknown)
+        self.init(
+            failure: error.jobFailure, errorClass: error.errorClass, logID: error.logID, retryAfter: error.retryAfter,
+            outcomeUnknown: error.outcomeUnknown)
     }
 }

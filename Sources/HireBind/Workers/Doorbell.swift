@@ -1,3 +1,5 @@
+// Doorbell: wakes sleeping workers when there is new work.
+
 import Synchronization
 
 /// Wakes sleeping workers when there is new work, instead of a tight polling loop.

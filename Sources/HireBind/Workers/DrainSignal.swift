@@ -1,4 +1,6 @@
-import ServiceLifecycle
+// DrainSignal: set when a graceful shutdown begins, so the intake answers 503 while workers finish.
+
+public import ServiceLifecycle
 import Synchronization
 
 /// Set when a graceful shutdown begins. Placed last in the service group, it is the first service told to

@@ -1,9 +1,9 @@
 // Housekeeper: forgets event ids older than the dedupe window, at start and then hourly.
 
 import Foundation
-import JobStore
-import Logging
-import ServiceLifecycle
+public import JobStore
+public import Logging
+public import ServiceLifecycle
 
 /// Forgets event ids older than the dedupe window, once at start and then every `interval`.
 public struct Housekeeper: Service {

@@ -56,7 +56,8 @@ public enum RetryDecision: Sendable, Equatable {
             return .waitForOperator(seconds: look * Double.random(in: Rules.operatorLookJitter, using: &generator))
         case .retry, .rateLimited, .refreshThenRetry:
             let countsAsAttempt = errorClass == .retry
-            var seconds = countsAsAttempt
+            var seconds =
+                countsAsAttempt
                 ? rules.backoff.delay(beforeRetry: max(1, attempts), using: &generator)
                 : (retryAfter ?? Rules.rateLimitDefaultSeconds) + Double.random(in: Rules.rateLimitJitterSeconds, using: &generator)
             if outcomeUnknown { seconds = max(seconds, 2 * rules.callTimeoutSeconds) }
@@ -64,7 +65,8 @@ public enum RetryDecision: Sendable, Equatable {
         }
     }
 
-    public static func decide(_ errorClass: FeishuErrorClass, attempts: Int, retryAfter: Double?, outcomeUnknown: Bool, rules: Rules) -> RetryDecision {
+    public static func decide(_ errorClass: FeishuErrorClass, attempts: Int, retryAfter: Double?, outcomeUnknown: Bool, rules: Rules) -> RetryDecision
+    {
         var generator = SystemRandomNumberGenerator()
         return decide(errorClass, attempts: attempts, retryAfter: retryAfter, outcomeUnknown: outcomeUnknown, rules: rules, using: &generator)
     }

@@ -71,10 +71,13 @@ struct SyncWatcher: Service {
                 return
             }
             if let status, schedule.settings.finalStatuses.contains(status) {
-                let failure = status == "err" ? JobFailure(
-                    code: "sync_err", message: "Feishu reports that the Exchange calendar sync failed",
-                    hint: "The binding exists; check that the admin account may impersonate this mailbox and that EWS is reachable, then unbind and bind again."
-                ) : nil
+                let failure =
+                    status == "err"
+                    ? JobFailure(
+                        code: "sync_err", message: "Feishu reports that the Exchange calendar sync failed",
+                        hint:
+                            "The binding exists; check that the admin account may impersonate this mailbox and that EWS is reachable, then unbind and bind again."
+                    ) : nil
                 try await finish(check, status: status, error: failure, now: now)
                 logger.info("calendar sync ended", metadata: ["sync_status": "\(status)"])
             } else if now >= check.deadline {
@@ -95,7 +98,8 @@ struct SyncWatcher: Service {
     func finish(_ check: SyncCheck, status: String?, error: JobFailure?, now: Date) async throws {
         var job = check.job
         job.syncStatus = status ?? job.syncStatus
-        try await store.syncEnded(check, status: status, callback: CallbackMessage.outbound(BindResult(job, status: .synced, error: error), for: job), now: now)
+        try await store.syncEnded(
+            check, status: status, callback: CallbackMessage.outbound(BindResult(job, status: .synced, error: error), for: job), now: now)
         callbacks.ring()
     }
 

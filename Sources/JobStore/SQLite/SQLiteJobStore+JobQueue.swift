@@ -2,7 +2,7 @@
 
 public import Foundation
 import GRDB
-public import HireBindCore
+import HireBindCore
 
 extension SQLiteJobStore: JobQueue {
     public func leaseJob(for seconds: Double, now: Date) async throws -> JobLease? {

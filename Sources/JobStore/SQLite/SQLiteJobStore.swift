@@ -1,6 +1,6 @@
 // SQLiteJobStore: the embedded store engine: one SQLite file in WAL mode through GRDB, its schema and migrations.
 
-public import Foundation
+import Foundation
 import GRDB
 
 /// The embedded store: one SQLite file in WAL mode through GRDB, `synchronous=FULL` so that a committed intake
