@@ -122,7 +122,7 @@ let package = Package(
         .target(
             name: "HireBindTesting",
             dependencies: [
-                "HireBind", "HireBindCore", "JobStore", "FeishuSandbox", "DryRun", "WebhookSignature", "Secrets",
+                "HireBind", "HireBindCore", "JobStore", "FeishuSandbox", "DryRun", "WebhookSignature",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "FeishuSandboxTests",
             dependencies: [
-                "FeishuSandbox", "HireBindTesting", "DryRun", "HireBind",
+                "FeishuSandbox", "DryRun", "HireBind",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -169,8 +169,6 @@ let package = Package(
             dependencies: [
                 "HireBind", "HireBindCore", "JobStore", "FeishuAPI", "FeishuSandbox", "WebhookSignature", "DryRun", "HireBindTesting",
                 "MailboxNaming", "Secrets",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
