@@ -15,10 +15,15 @@ public struct FeishuSandbox: Sendable {
 
     public let configuration: SandboxConfiguration
     public let state: SandboxState
+    /// People added while it runs (`POST /sandbox/users`).
+    public let directory = SandboxDirectory()
+    /// The app's event subscription: directory changes are delivered to its request URL.
+    public let events: SandboxEventPublisher
 
     public init(configuration: SandboxConfiguration, state: SandboxState = SandboxState()) {
         self.configuration = configuration
         self.state = state
+        self.events = SandboxEventPublisher(subscription: configuration.eventSubscription, appID: configuration.appID)
     }
 
     /// The binding id Feishu's example shows: base64 of `"{admin_account} {exchange_account}"`.
@@ -38,6 +43,7 @@ public struct FeishuSandbox: Sendable {
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "feishu-sandbox"),
+            services: [events],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )
@@ -56,6 +62,7 @@ public struct FeishuSandbox: Sendable {
         addAuthRoutes(to: router)
         addContactRoutes(to: router)
         addControlRoutes(to: router)
+        addDirectoryRoutes(to: router)
         // Not Feishu's: what the sandbox tenant holds, for dry runs and the crash test to check.
         router.get("/sandbox/bindings") { _, _ in
             let bindings = await self.state.allBindings().map { binding in

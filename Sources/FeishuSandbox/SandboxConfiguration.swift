@@ -34,6 +34,8 @@ public struct SandboxConfiguration: Sendable {
     public var tenantAccessTokenSeconds = 7200.0
     /// The tenant's contacts, for `batch_get_id`.
     public var directory: [SandboxUser] = SandboxUser.fixtures
+    /// Where directory events go (the app's event request URL); none are sent without one.
+    public var eventSubscription: SandboxEventSubscription?
     /// Exchange accounts whose calendar sync ends in `err`.
     public var syncFailingAccounts: Set<String> = []
 

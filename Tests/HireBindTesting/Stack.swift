@@ -3,7 +3,7 @@
 public import AsyncHTTPClient
 public import DryRun
 public import FeishuSandbox
-import Foundation
+public import Foundation
 import HTTPTypes
 public import HireBind
 public import HireBindCore
@@ -24,6 +24,9 @@ public struct Stack: Sendable {
     public static let adminToken = "integration-admin-token"
     public static let appID = "cli_integration"
     public static let appSecret = "integration-app-secret"
+    /// The Feishu app's event subscription: the `feishu` source (encrypted and signed) and `feishu-plain` (token only).
+    public static let verificationToken = "integration-verification-token"
+    public static let encryptKey = "integration-encrypt-key"
     /// A free port for the login's redirect listener.
     public static var loginPort: Int { Int.random(in: 20_000...29_999) }
 
@@ -90,6 +93,8 @@ public struct Stack: Sendable {
         "ADMIN_TOKEN": adminToken,
         "FEISHU_APP_ID": appID,
         "FEISHU_APP_SECRET": appSecret,
+        "FEISHU_VERIFICATION_TOKEN": verificationToken,
+        "FEISHU_ENCRYPT_KEY": encryptKey,
     ]
 
     /// Runs `body` with a fresh stack; everything is shut down afterwards.
@@ -157,7 +162,14 @@ public struct Stack: Sendable {
         return HireBindConfiguration(
             server: .init(host: "127.0.0.1", port: 0, maxBodyBytes: options.maxBodyBytes, bodyTimeoutSeconds: options.bodyTimeoutSeconds),
             database: .init(path: folder + "/hirebind.sqlite"),
-            sources: ["workday": .init(secrets: [.environment("WEBHOOK_SECRET")])],
+            sources: [
+                "workday": .init(secrets: [.environment("WEBHOOK_SECRET")]),
+                "feishu": .init(
+                    scheme: .feishuEvents, verificationToken: .environment("FEISHU_VERIFICATION_TOKEN"),
+                    encryptKeys: [.environment("FEISHU_ENCRYPT_KEY")]
+                ),
+                "feishu-plain": .init(scheme: .feishuEvents, verificationToken: .environment("FEISHU_VERIFICATION_TOKEN")),
+            ],
             naming: options.naming,
             feishu: .init(
                 baseURL: "http://127.0.0.1:\(feishuPort)", accountsURL: "http://127.0.0.1:\(feishuPort)", adminAccount: "exchange-admin@example.com",
@@ -228,6 +240,60 @@ public struct Stack: Sendable {
         }
         for (name, value) in extraHeaders { headers.add(name: name, value: value) }
         return try await service(.POST, "/v1/webhooks/\(source)", headers: headers, body: body)
+    }
+
+    /// Posts a Feishu event subscription request to `source`: `plain` encrypted under `encryptKey` (unless nil) and
+    /// signed with `signingKey` (unless nil) at `timestamp`.
+    public func postFeishuEvent(
+        _ plain: [String: Any], source: String = "feishu", encryptKey: String? = Stack.encryptKey, signingKey: String? = Stack.encryptKey,
+        timestamp: Int64? = nil
+    ) async throws -> Answer {
+        var body = Array(try JSONSerialization.data(withJSONObject: plain))
+        if let encryptKey {
+            body = Array(try JSONSerialization.data(withJSONObject: ["encrypt": FeishuEventCipher(encryptKey: encryptKey).encrypt(body)]))
+        }
+        return try await postFeishuBody(body, source: source, signingKey: signingKey, timestamp: timestamp)
+    }
+
+    /// Posts raw bytes as Feishu's event subscription would, signed with `signingKey` unless nil.
+    public func postFeishuBody(
+        _ body: [UInt8], source: String = "feishu", signingKey: String? = Stack.encryptKey, timestamp: Int64? = nil
+    ) async throws -> Answer {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        if let signingKey {
+            let time = String(timestamp ?? Int64(Date().timeIntervalSince1970))
+            let nonce = UUID().uuidString
+            headers.add(name: "X-Lark-Request-Timestamp", value: time)
+            headers.add(name: "X-Lark-Request-Nonce", value: nonce)
+            headers.add(
+                name: "X-Lark-Signature", value: FeishuEventSignature.signature(timestamp: time, nonce: nonce, encryptKey: signingKey, body: body))
+        }
+        return try await service(.POST, "/v1/webhooks/\(source)", headers: headers, body: body)
+    }
+
+    /// A schema 2.0 event envelope as Feishu sends it.
+    public static func feishuEvent(
+        _ eventType: String, eventID: String = UUID().uuidString, token: String = Stack.verificationToken, event: [String: Any]
+    ) -> [String: Any] {
+        [
+            "schema": "2.0",
+            "header": [
+                "event_id": eventID, "event_type": eventType, "create_time": "1764662400000", "token": token, "app_id": appID, "tenant_key": "t",
+            ],
+            "event": event,
+        ]
+    }
+
+    /// Points the sandbox's event subscription at the `feishu` source, as saving the request URL in the console does
+    /// (the challenge included); returns the sandbox's answer.
+    public func subscribeDirectoryEvents(retryDelays: [Double] = [0.2, 0.4, 0.8]) async throws -> Answer {
+        try await sandboxCall(
+            "/sandbox/events/subscription",
+            json: [
+                "request_url": serviceURL + "/v1/webhooks/feishu", "verification_token": Stack.verificationToken, "encrypt_key": Stack.encryptKey,
+                "retry_delays": retryDelays,
+            ])
     }
 
     public func postWebhook(_ event: [String: Any]) async throws -> Answer {

@@ -102,7 +102,8 @@ import Testing
                 try await Task.sleep(for: .milliseconds(10))
             }
             await stack.group.triggerGracefulShutdown()
-            try await Task.sleep(for: .milliseconds(100))
+            // The drain signal is the first service told to stop: wait until it has (a loaded machine may take a while).
+            #expect(try await stack.readiness(503).errorCode == "shutting_down")
             let refused = try await stack.postWebhook(Stack.event("evt-late"))
             #expect(refused.status == 503)
             #expect(refused.errorCode == "shutting_down")

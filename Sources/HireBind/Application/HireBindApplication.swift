@@ -108,7 +108,7 @@ public enum HireBindApplication {
         )
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
-        WebhookRoutes(configuration: configuration, secrets: secrets, intake: intake, drain: shared.drain).addRoutes(to: router)
+        WebhookRoutes(configuration: configuration, secrets: secrets, intake: intake, drain: shared.drain, metrics: metrics).addRoutes(to: router)
         AdminRoutes(store: store, token: secrets.adminToken).addRoutes(to: router)
         HealthRoutes(drain: shared.drain, health: shared.health, store: store, metrics: metrics).addRoutes(to: router)
         return router

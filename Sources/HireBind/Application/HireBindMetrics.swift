@@ -47,6 +47,15 @@ public final class HireBindMetrics: Sendable {
         .increment()
     }
 
+    /// A Feishu event received: `outcome` is accepted, duplicate, ignored (an event type hirebind does not act on,
+    /// or a departure of someone never bound) or refused (a person who cannot be named).
+    func feishuEvent(type: String, outcome: String) {
+        registry.makeCounter(
+            name: "hirebind_feishu_events_total", labels: [("event_type", type), ("outcome", outcome)],
+            help: "Feishu event subscription deliveries by event type and outcome."
+        ).increment()
+    }
+
     /// Whether jobs are waiting for an operator to fix Feishu credentials.
     func waitingForOperator(_ waiting: Bool) {
         waitingForOperatorGauge.set(to: waiting ? 1 : 0)

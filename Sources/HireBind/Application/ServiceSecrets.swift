@@ -12,6 +12,8 @@ public struct ServiceSecrets: Sendable {
     public var feishuApp: FeishuAppCredentials?
     public var callbackSecret: SigningSecret
     public var adminToken: Secret?
+    /// The Verification Token and Encrypt Keys of each `feishu-events` source.
+    public var feishuEventSecrets: [String: FeishuEventSecrets] = [:]
 
     public init(
         sourceSecrets: [String: [SigningSecret]], feishuUserAccessToken: Secret?, feishuApp: FeishuAppCredentials? = nil,
@@ -27,6 +29,7 @@ public struct ServiceSecrets: Sendable {
     /// Resolves the configuration's secret references; errors name the reference, never a value.
     public static func resolve(_ configuration: HireBindConfiguration, environment: [String: String]) throws(ConfigurationError) -> ServiceSecrets {
         var sourceSecrets: [String: [SigningSecret]] = [:]
+        var feishuEventSecrets: [String: FeishuEventSecrets] = [:]
         for (name, source) in configuration.sources {
             var secrets: [SigningSecret] = []
             for (index, reference) in source.secrets.enumerated() {
@@ -35,12 +38,20 @@ public struct ServiceSecrets: Sendable {
                     switch source.scheme {
                     case .standardWebhooks: secrets.append(try SigningSecret(standardWebhooks: text))
                     case .hubSignature: secrets.append(try SigningSecret(utf8: text))
+                    case .feishuEvents: throw ConfigurationError("a feishu-events source takes verification_token and encrypt_keys, not secrets")
                     }
                 } catch {
                     throw ConfigurationError("sources.\(name).secrets[\(index)] (\(reference)): \(error)")
                 }
             }
             sourceSecrets[name] = secrets
+            if source.scheme == .feishuEvents, let token = source.verificationToken {
+                feishuEventSecrets[name] = FeishuEventSecrets(
+                    verificationToken: try token.resolve(environment: environment),
+                    encryptKeys: try source.encryptKeys.map { reference throws(ConfigurationError) in try reference.resolve(environment: environment)
+                    }
+                )
+            }
         }
         guard let callbackReference = configuration.callbacks.secret else {
             throw ConfigurationError("callbacks.secret: required, results posted to HR callbacks are signed with it")
@@ -53,7 +64,7 @@ public struct ServiceSecrets: Sendable {
         } catch {
             throw ConfigurationError("callbacks.secret (\(callbackReference)): \(error)")
         }
-        return ServiceSecrets(
+        var resolved = ServiceSecrets(
             sourceSecrets: sourceSecrets,
             feishuUserAccessToken: try configuration.feishu.userAccessToken.map { reference throws(ConfigurationError) in
                 try reference.resolve(environment: environment)
@@ -62,6 +73,8 @@ public struct ServiceSecrets: Sendable {
             callbackSecret: callbackSecret,
             adminToken: try configuration.admin.token.map { reference throws(ConfigurationError) in try reference.resolve(environment: environment) }
         )
+        resolved.feishuEventSecrets = feishuEventSecrets
+        return resolved
     }
 }
 
@@ -79,5 +92,16 @@ public struct FeishuAppCredentials: Sendable {
     public static func resolve(_ feishu: FeishuSettings, environment: [String: String]) throws(ConfigurationError) -> FeishuAppCredentials? {
         guard let id = feishu.appID, let secret = feishu.appSecret else { return nil }
         return FeishuAppCredentials(appID: try id.resolve(environment: environment), appSecret: try secret.resolve(environment: environment))
+    }
+}
+
+/// A Feishu event source's Verification Token and Encrypt Keys (newest first).
+public struct FeishuEventSecrets: Sendable {
+    public var verificationToken: Secret
+    public var encryptKeys: [Secret]
+
+    public init(verificationToken: Secret, encryptKeys: [Secret]) {
+        self.verificationToken = verificationToken
+        self.encryptKeys = encryptKeys
     }
 }

@@ -56,7 +56,20 @@ public struct HireBindConfiguration: Sendable, Codable {
             guard name.range(of: "^[a-z0-9][a-z0-9_-]{0,63}$", options: .regularExpression) != nil else {
                 throw ConfigurationError(key: "sources.\(name)", "a source name is 1–64 characters of a-z, 0-9, '-' and '_'")
             }
-            guard !source.secrets.isEmpty else { throw ConfigurationError(key: "sources.\(name).secrets", "at least one secret is required") }
+            switch source.scheme {
+            case .feishuEvents:
+                guard source.verificationToken != nil else {
+                    throw ConfigurationError(key: "sources.\(name).verification_token", "a feishu-events source needs the app's Verification Token")
+                }
+                guard ["email", "enterprise_email"].contains(source.addressField) else {
+                    throw ConfigurationError(key: "sources.\(name).address_field", "must be email or enterprise_email")
+                }
+            case .standardWebhooks, .hubSignature:
+                guard !source.secrets.isEmpty else { throw ConfigurationError(key: "sources.\(name).secrets", "at least one secret is required") }
+            }
+            if let url = source.callbackURL, URL(string: url)?.host == nil {
+                throw ConfigurationError(key: "sources.\(name).callback_url", "not an absolute URL")
+            }
             guard source.toleranceSeconds > 0 else { throw ConfigurationError(key: "sources.\(name).tolerance_seconds", "must be positive") }
         }
         guard server.maxBodyBytes > 0 else { throw ConfigurationError(key: "server.max_body_bytes", "must be positive") }

@@ -1,35 +1,62 @@
-// SourceSettings: one entry of the `sources:` section, an HR system posting webhooks.
+// SourceSettings: one entry of the `sources:` section: an HR system posting webhooks, or Feishu's event subscription.
 
 /// Signature schemes a source may use.
 public enum SignatureSchemeName: String, Sendable, Codable {
     case standardWebhooks = "standard-webhooks"
     case hubSignature = "hub-signature-256"
+    /// Feishu's (Lark's) own event subscription: directory events, verified by token, signature and encryption.
+    case feishuEvents = "feishu-events"
 }
 
-/// One HR system posting to `/v1/webhooks/{name}`.
+/// One sender posting to `/v1/webhooks/{name}`.
 public struct SourceSettings: Sendable, Codable {
     public var scheme: SignatureSchemeName
-    /// Active secrets, newest first; during a rotation both the old and the new one are listed.
+    /// Active secrets, newest first; during a rotation both the old and the new one are listed (HMAC schemes).
     public var secrets: [SecretReference]
     /// Replay window: how far a signed timestamp may be from now, either way.
     public var toleranceSeconds: Int64
+    /// `feishu-events`: the app's Verification Token, checked in every event and in the URL challenge.
+    public var verificationToken: SecretReference?
+    /// `feishu-events`: the app's Encrypt Keys, newest first (two during a key reset). Without one, Feishu sends
+    /// events in plain JSON, checked by the token alone.
+    public var encryptKeys: [SecretReference]
+    /// Where this source's results are posted; a Feishu event source has no HR callback of its own, so nothing
+    /// is posted unless this is set. HMAC sources use the event's `callback_url` or `callbacks.default_url`.
+    public var callbackURL: String?
+    /// `feishu-events`: the directory field the HR address hint is read from (`email`, or `enterprise_email`).
+    public var addressField: String
 
-    public init(scheme: SignatureSchemeName = .standardWebhooks, secrets: [SecretReference], toleranceSeconds: Int64 = 300) {
+    public init(
+        scheme: SignatureSchemeName = .standardWebhooks, secrets: [SecretReference] = [], toleranceSeconds: Int64 = 300,
+        verificationToken: SecretReference? = nil, encryptKeys: [SecretReference] = [], callbackURL: String? = nil, addressField: String = "email"
+    ) {
         self.scheme = scheme
         self.secrets = secrets
         self.toleranceSeconds = toleranceSeconds
+        self.verificationToken = verificationToken
+        self.encryptKeys = encryptKeys
+        self.callbackURL = callbackURL
+        self.addressField = addressField
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let defaults = Self(secrets: [])
+        let defaults = Self()
         scheme = try c.value(.scheme, default: defaults.scheme)
-        secrets = try c.decode([SecretReference].self, forKey: .secrets)
+        secrets = try c.value(.secrets, default: defaults.secrets)
         toleranceSeconds = try c.value(.toleranceSeconds, default: defaults.toleranceSeconds)
+        verificationToken = try c.decodeIfPresent(SecretReference.self, forKey: .verificationToken)
+        encryptKeys = try c.value(.encryptKeys, default: defaults.encryptKeys)
+        callbackURL = try c.decodeIfPresent(String.self, forKey: .callbackURL)
+        addressField = try c.value(.addressField, default: defaults.addressField)
     }
 
     enum CodingKeys: String, CodingKey {
         case scheme, secrets
         case toleranceSeconds = "tolerance_seconds"
+        case verificationToken = "verification_token"
+        case encryptKeys = "encrypt_keys"
+        case callbackURL = "callback_url"
+        case addressField = "address_field"
     }
 }

@@ -36,13 +36,27 @@ public struct JobIntake: Sendable {
         case unknownEmployee(String)
     }
 
+    /// Where a job's results are posted.
+    public enum ResultDestination: Sendable, Equatable {
+        /// The event's `callback_url`, else `callbacks.default_url` (HR systems' sources).
+        case eventOrDefault
+        /// Only this URL, or nowhere (a Feishu event source has no HR callback of its own).
+        case only(String?)
+    }
+
     /// Enqueues the event's job, or returns the first job's receipt when the event was seen before.
     /// - Throws: ``Refusal`` for an event that cannot be carried out; store errors as they come.
-    public func accept(_ event: NewHireEvent, source: String, receivedAt: Date = Date()) async throws -> EnqueueOutcome {
+    public func accept(
+        _ event: NewHireEvent, source: String, resultsTo destination: ResultDestination = .eventOrDefault, receivedAt: Date = Date()
+    ) async throws -> EnqueueOutcome {
         if let seen = try await store.receipt(source: source, eventID: event.eventID) {
             return .duplicate(seen)
         }
-        let callbackURL = event.callbackURL ?? defaultCallbackURL
+        let callbackURL: String? =
+            switch destination {
+            case .eventOrDefault: event.callbackURL ?? defaultCallbackURL
+            case .only(let url): url
+            }
         let outcome: EnqueueOutcome
         if event.eventType == NewHireEvent.terminatedType {
             do {

@@ -10,9 +10,12 @@ import WebhookSignature
 
 /// `POST /v1/webhooks/{source}`: verifies, validates and hands the event to the ``JobIntake``.
 struct WebhookRoutes: Sendable {
-    struct Source: Sendable {
-        var scheme: any WebhookSignatureScheme
-        var secrets: [SigningSecret]
+    /// How a source's requests are checked and read.
+    enum Source: Sendable {
+        /// hirebind's own event body, signed by an HMAC scheme.
+        case signed(any WebhookSignatureScheme, [SigningSecret])
+        /// Feishu's event subscription.
+        case feishuEvents(FeishuEventReceiver)
     }
 
     let sources: [String: Source]
@@ -22,17 +25,25 @@ struct WebhookRoutes: Sendable {
     let drain: DrainSignal
     let callbackPolicy: CallbackAddressPolicy
 
-    init(configuration: HireBindConfiguration, secrets: ServiceSecrets, intake: JobIntake, drain: DrainSignal) {
+    init(configuration: HireBindConfiguration, secrets: ServiceSecrets, intake: JobIntake, drain: DrainSignal, metrics: HireBindMetrics) {
         self.drain = drain
         self.callbackPolicy = CallbackAddressPolicy(configuration.callbacks)
         var sources: [String: Source] = [:]
         for (name, settings) in configuration.sources {
-            let scheme: any WebhookSignatureScheme =
-                switch settings.scheme {
-                case .standardWebhooks: StandardWebhooks(toleranceSeconds: settings.toleranceSeconds)
-                case .hubSignature: HubSignature()
-                }
-            sources[name] = Source(scheme: scheme, secrets: secrets.sourceSecrets[name] ?? [])
+            switch settings.scheme {
+            case .standardWebhooks:
+                sources[name] = .signed(StandardWebhooks(toleranceSeconds: settings.toleranceSeconds), secrets.sourceSecrets[name] ?? [])
+            case .hubSignature:
+                sources[name] = .signed(HubSignature(), secrets.sourceSecrets[name] ?? [])
+            case .feishuEvents:
+                guard let eventSecrets = secrets.feishuEventSecrets[name] else { continue }
+                sources[name] = .feishuEvents(
+                    FeishuEventReceiver(
+                        name: name, secrets: eventSecrets, toleranceSeconds: settings.toleranceSeconds,
+                        mapping: DirectoryEventMapping(userIDType: configuration.feishu.userIDType, addressField: settings.addressField),
+                        callbackURL: settings.callbackURL, intake: intake, metrics: metrics
+                    ))
+            }
         }
         self.sources = sources
         self.maximumBodyBytes = configuration.server.maxBodyBytes
@@ -64,8 +75,16 @@ struct WebhookRoutes: Sendable {
         let body = try await collectBody(request)
 
         let headers = HeaderLookup(request.headers.map { (name: $0.name.canonicalName, value: $0.value) })
+        let scheme: any WebhookSignatureScheme
+        let signingSecrets: [SigningSecret]
+        switch source {
+        case .feishuEvents(let receiver):
+            return try await receiver.receive(body: body, headers: headers, logger: context.logger)
+        case .signed(let signedBy, let secrets):
+            (scheme, signingSecrets) = (signedBy, secrets)
+        }
         do {
-            try source.scheme.verify(headers: headers, body: body, secrets: source.secrets, now: Int64(Date().timeIntervalSince1970))
+            try scheme.verify(headers: headers, body: body, secrets: signingSecrets, now: Int64(Date().timeIntervalSince1970))
         } catch {
             context.logger.notice("webhook signature refused", metadata: ["source": "\(sourceName)", "reason": "\(error)"])
             throw APIError(.unauthorized, code: "invalid_signature", message: "\(error)")
