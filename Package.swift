@@ -111,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "hirebind",
             dependencies: [
-                "HireBind", "DryRun", "HireBindCore", "JobStore", "FeishuSandbox", "MailboxNaming", "WebhookSignature",
+                "HireBind", "DryRun", "HireBindCore", "JobStore", "FeishuAPI", "FeishuSandbox", "MailboxNaming", "WebhookSignature",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -126,7 +126,7 @@ let package = Package(
         .target(
             name: "HireBindTesting",
             dependencies: [
-                "HireBind", "HireBindCore", "JobStore", "FeishuSandbox", "DryRun", "WebhookSignature",
+                "HireBind", "HireBindCore", "JobStore", "FeishuAPI", "FeishuSandbox", "DryRun", "WebhookSignature",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -30,12 +30,15 @@ public struct FeishuClient: Sendable {
         public var get: SlidingWindowRateLimiter
         public var delete: SlidingWindowRateLimiter
         public var batchGetID: SlidingWindowRateLimiter
+        /// The contact API's directory reads (departments and their people).
+        public var directory: SlidingWindowRateLimiter
 
         public init(limits: [SlidingWindowRateLimiter.Limit] = SlidingWindowRateLimiter.feishuExchangeBindings) {
             create = SlidingWindowRateLimiter(limits: limits)
             get = SlidingWindowRateLimiter(limits: limits)
             delete = SlidingWindowRateLimiter(limits: limits)
             batchGetID = SlidingWindowRateLimiter(limits: limits)
+            directory = SlidingWindowRateLimiter(limits: limits)
         }
     }
 
@@ -112,6 +115,33 @@ public struct FeishuClient: Sendable {
             body: encoded,
             accessToken: tenantAccessToken,
             rateLimiter: rateLimiters.batchGetID
+        )
+    }
+
+    /// `GET /open-apis/contact/v3/departments/{id}/children?fetch_child=true`: every department below `departmentID`
+    /// ("0" is the root), a page at a time, with a `tenant_access_token`.
+    public func departmentChildren(
+        of departmentID: String, pageToken: String?, tenantAccessToken: Secret
+    ) async throws(FeishuCallError) -> FeishuAnswer<DirectoryPage<DirectoryDepartment>> {
+        var query = [("department_id_type", "open_department_id"), ("fetch_child", "true"), ("page_size", "50")]
+        if let pageToken { query.append(("page_token", pageToken)) }
+        return try await call(
+            method: .GET, path: "/open-apis/contact/v3/departments/" + Self.percentEncodePathSegment(departmentID) + "/children", query: query,
+            body: nil, accessToken: tenantAccessToken, rateLimiter: rateLimiters.directory
+        )
+    }
+
+    /// `GET /open-apis/contact/v3/users/find_by_department`: the people directly in `departmentID`, a page at a time.
+    public func usersInDepartment(
+        _ departmentID: String, pageToken: String?, userIDType: String, tenantAccessToken: Secret
+    ) async throws(FeishuCallError) -> FeishuAnswer<DirectoryPage<DirectoryUser>> {
+        var query = [
+            ("department_id", departmentID), ("department_id_type", "open_department_id"), ("user_id_type", userIDType), ("page_size", "50"),
+        ]
+        if let pageToken { query.append(("page_token", pageToken)) }
+        return try await call(
+            method: .GET, path: "/open-apis/contact/v3/users/find_by_department", query: query, body: nil, accessToken: tenantAccessToken,
+            rateLimiter: rateLimiters.directory
         )
     }
 

@@ -91,3 +91,15 @@ public actor TenantAccessTokens {
         }
     }
 }
+
+extension TenantAccessTokens {
+    /// Runs `call` with the tenant token; when Feishu refuses it as invalid, once more with a fresh one.
+    public func calling<T>(_ call: (Secret) async throws(FeishuCallError) -> T) async throws(FeishuCallError) -> T {
+        let token = try await token()
+        do throws(FeishuCallError) {
+            return try await call(token)
+        } catch  where error.errorClass == .refreshThenRetry {
+            return try await call(try await refused(token))
+        }
+    }
+}

@@ -63,6 +63,7 @@ public struct FeishuSandbox: Sendable {
         addContactRoutes(to: router)
         addControlRoutes(to: router)
         addDirectoryRoutes(to: router)
+        addDirectoryReadRoutes(to: router)
         // Not Feishu's: what the sandbox tenant holds, for dry runs and the crash test to check.
         router.get("/sandbox/bindings") { _, _ in
             let bindings = await self.state.allBindings().map { binding in

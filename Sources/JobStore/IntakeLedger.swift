@@ -25,6 +25,12 @@ public protocol IntakeLedger: Sendable {
     /// - Throws: ``UnknownEmployeeError`` when the source has no bind job for the employee.
     func enqueueUnbind(_ request: NewUnbindJob) async throws -> EnqueueOutcome
 
+    /// The source's employee's latest bind job, unless an unbind job has removed (or is removing) its binding.
+    func activeBindJob(source: String, employeeID: String) async throws -> BindJob?
+
+    /// Every employee of the source whose binding exists (a succeeded bind job no unbind job targets), with that job's id.
+    func boundEmployees(source: String) async throws -> [String: String]
+
     /// Forgets intake records received before `date`, so that a repeat of such an old event makes a new job.
     /// Jobs, their addresses and histories stay. Returns how many records were removed.
     func purgeIntakes(receivedBefore date: Date) async throws -> Int

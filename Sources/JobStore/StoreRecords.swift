@@ -20,11 +20,16 @@ public struct NewBindJob: Sendable, Hashable {
     /// Why the address was chosen, as JSON the admin API shows.
     public var namingTrace: JSONValue?
     public var receivedAt: Date
+    /// One binding per person: when the source's employee already has a bind job not undone by an unbind, that
+    /// job's receipt is returned and nothing is written (directory events, reconciliation, backfills).
+    public var unlessBound: Bool
 
     public init(
         source: String, eventID: String, employeeID: String, feishuUserID: String?, lookupEmail: String? = nil, lookupMobile: String? = nil,
-        exchangeAccount: String, adminAccount: String, userIDType: String, callbackURL: String?, namingTrace: JSONValue? = nil, receivedAt: Date
+        exchangeAccount: String, adminAccount: String, userIDType: String, callbackURL: String?, namingTrace: JSONValue? = nil, receivedAt: Date,
+        unlessBound: Bool = false
     ) {
+        self.unlessBound = unlessBound
         self.source = source
         self.eventID = eventID
         self.employeeID = employeeID

@@ -2,6 +2,7 @@
 
 public import AsyncHTTPClient
 public import DryRun
+import FeishuAPI
 public import FeishuSandbox
 public import Foundation
 import HTTPTypes
@@ -68,6 +69,8 @@ public struct Stack: Sendable {
         /// Only the routes, called in memory through Hummingbird's router test mode: no port is opened and no
         /// worker runs, so nothing queued is carried out. For intake, admin and hostile-input tests.
         public var routerOnly = false
+        /// How often the `feishu` source's directory is reconciled; 0 (the default here) runs no reconciliation.
+        public var reconcileMinutes = 0.0
 
         /// The defaults, changed by `change`: `.init { $0.maxAttempts = 1 }`.
         public init(_ change: (inout Options) -> Void = { _ in }) {
@@ -283,6 +286,23 @@ public struct Stack: Sendable {
             ],
             "event": event,
         ]
+    }
+
+    /// A reconciler of the `feishu` source against the sandbox directory, as the service and `hirebind backfill` build it.
+    public func reconciler() -> DirectoryReconciler {
+        let logger = Logger(label: "reconciler")
+        let hosts = configuration.feishu.hosts
+        let app = secrets.feishuApp!
+        let assigner = MailboxAssigner(namer: try! NamingRules.namer(configuration.naming), defaultAdminAccount: configuration.feishu.adminAccount)
+        let intake = JobIntake(
+            store: store, assigner: assigner, userIDType: configuration.feishu.userIDType, defaultCallbackURL: nil, doorbell: Doorbell())
+        return DirectoryReconciler(
+            source: "feishu", settings: configuration.sources["feishu"]!,
+            feishu: FeishuClient(httpClient: .shared, hosts: hosts, timeoutSeconds: 5, logger: logger),
+            tenantTokens: TenantAccessTokens(
+                httpClient: .shared, hosts: hosts, appID: app.appID, appSecret: app.appSecret, timeoutSeconds: 5, logger: logger),
+            intake: intake, ledger: store, assigner: assigner, userIDType: configuration.feishu.userIDType, logger: logger
+        )
     }
 
     /// Points the sandbox's event subscription at the `feishu` source, as saving the request URL in the console does

@@ -68,6 +68,21 @@ public enum HireBindApplication {
                     callbacks: shared.callbackBell, logger: logger
                 ))
         }
+        // Each Feishu event source's directory is reconciled on its own schedule (the app's tenant token reads it).
+        if let tenantTokens {
+            let intake = jobIntake(configuration: configuration, namer: namer, store: store, shared: shared)
+            for (name, source) in configuration.sources.sorted(by: { $0.key < $1.key })
+            where source.scheme == .feishuEvents && source.reconcileMinutes > 0 {
+                let reconciler = DirectoryReconciler(
+                    source: name, settings: source, feishu: feishu, tenantTokens: tenantTokens, intake: intake, ledger: store,
+                    assigner: intake.assigner, userIDType: feishuSettings.userIDType, logger: logger
+                )
+                let interval = Duration.milliseconds(Int64(source.reconcileMinutes * 60_000))
+                workers.append(
+                    DirectoryReconciliation(
+                        reconciler: reconciler, interval: interval, firstDelay: min(interval, .seconds(30)), metrics: metrics, logger: logger))
+            }
+        }
         workers.append(Housekeeper(store: store, dedupeDays: configuration.database.dedupeDays, logger: logger))
         workers.append(
             CallbackDeliverer(
@@ -102,16 +117,21 @@ public enum HireBindApplication {
         configuration: HireBindConfiguration, secrets: ServiceSecrets, namer: MailboxNamer, store: any HireBindStore, shared: Shared,
         metrics: HireBindMetrics
     ) -> Router<BasicRequestContext> {
-        let intake = JobIntake(
-            store: store, assigner: MailboxAssigner(namer: namer, defaultAdminAccount: configuration.feishu.adminAccount),
-            userIDType: configuration.feishu.userIDType, defaultCallbackURL: configuration.callbacks.defaultURL, doorbell: shared.jobBell
-        )
+        let intake = jobIntake(configuration: configuration, namer: namer, store: store, shared: shared)
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
         WebhookRoutes(configuration: configuration, secrets: secrets, intake: intake, drain: shared.drain, metrics: metrics).addRoutes(to: router)
         AdminRoutes(store: store, token: secrets.adminToken).addRoutes(to: router)
         HealthRoutes(drain: shared.drain, health: shared.health, store: store, metrics: metrics).addRoutes(to: router)
         return router
+    }
+
+    /// The intake the routes, the reconciliation and the backfill share.
+    static func jobIntake(configuration: HireBindConfiguration, namer: MailboxNamer, store: any HireBindStore, shared: Shared) -> JobIntake {
+        JobIntake(
+            store: store, assigner: MailboxAssigner(namer: namer, defaultAdminAccount: configuration.feishu.adminAccount),
+            userIDType: configuration.feishu.userIDType, defaultCallbackURL: configuration.callbacks.defaultURL, doorbell: shared.jobBell
+        )
     }
 
     /// A fixed token when the configuration gives one; otherwise the stored login, refreshed as it ages.

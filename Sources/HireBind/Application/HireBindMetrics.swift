@@ -56,6 +56,18 @@ public final class HireBindMetrics: Sendable {
         ).increment()
     }
 
+    /// A directory reconciliation pass: `outcome` ok or error, with the jobs it queued.
+    func reconciliation(outcome: String, queued: Int, unbound: Int) {
+        registry.makeCounter(
+            name: "hirebind_directory_reconciliations_total", labels: [("outcome", outcome)], help: "Directory reconciliation passes."
+        )
+        .increment()
+        registry.makeCounter(name: "hirebind_directory_reconciled_jobs_total", labels: [("kind", "bind")], help: "Jobs queued by reconciliation.")
+            .increment(by: Int64(queued))
+        registry.makeCounter(name: "hirebind_directory_reconciled_jobs_total", labels: [("kind", "unbind")], help: "Jobs queued by reconciliation.")
+            .increment(by: Int64(unbound))
+    }
+
     /// Whether jobs are waiting for an operator to fix Feishu credentials.
     func waitingForOperator(_ waiting: Bool) {
         waitingForOperatorGauge.set(to: waiting ? 1 : 0)

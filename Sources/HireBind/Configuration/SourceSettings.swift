@@ -25,11 +25,15 @@ public struct SourceSettings: Sendable, Codable {
     public var callbackURL: String?
     /// `feishu-events`: the directory field the HR address hint is read from (`email`, or `enterprise_email`).
     public var addressField: String
+    /// `feishu-events`: how often the directory is compared with the store (needs `feishu.app_id`); 0 turns it off.
+    public var reconcileMinutes: Double
 
     public init(
         scheme: SignatureSchemeName = .standardWebhooks, secrets: [SecretReference] = [], toleranceSeconds: Int64 = 300,
-        verificationToken: SecretReference? = nil, encryptKeys: [SecretReference] = [], callbackURL: String? = nil, addressField: String = "email"
+        verificationToken: SecretReference? = nil, encryptKeys: [SecretReference] = [], callbackURL: String? = nil, addressField: String = "email",
+        reconcileMinutes: Double = 60
     ) {
+        self.reconcileMinutes = reconcileMinutes
         self.scheme = scheme
         self.secrets = secrets
         self.toleranceSeconds = toleranceSeconds
@@ -49,6 +53,7 @@ public struct SourceSettings: Sendable, Codable {
         encryptKeys = try c.value(.encryptKeys, default: defaults.encryptKeys)
         callbackURL = try c.decodeIfPresent(String.self, forKey: .callbackURL)
         addressField = try c.value(.addressField, default: defaults.addressField)
+        reconcileMinutes = try c.value(.reconcileMinutes, default: defaults.reconcileMinutes)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -58,5 +63,6 @@ public struct SourceSettings: Sendable, Codable {
         case encryptKeys = "encrypt_keys"
         case callbackURL = "callback_url"
         case addressField = "address_field"
+        case reconcileMinutes = "reconcile_minutes"
     }
 }

@@ -21,15 +21,8 @@ struct UserIDResolver: Sendable {
         }
         let emails = job.lookupEmail.map { [$0] } ?? []
         let mobiles = job.lookupMobile.map { [$0] } ?? []
-        let lookup: (Secret) async throws(FeishuCallError) -> FeishuAnswer<UserIDLookup> = { token throws(FeishuCallError) in
+        let answer = try await tenantTokens.calling { token throws(FeishuCallError) in
             try await feishu.batchGetUserIDs(emails: emails, mobiles: mobiles, userIDType: job.userIDType, tenantAccessToken: token)
-        }
-        let token = try await tenantTokens.token()
-        let answer: FeishuAnswer<UserIDLookup>
-        do throws(FeishuCallError) {
-            answer = try await lookup(token)
-        } catch  where error.errorClass == .refreshThenRetry {
-            answer = try await lookup(try await tenantTokens.refused(token))
         }
         // An email match first, then a mobile match.
         let byEmail = answer.value.userList.first { $0.email != nil && $0.userID != nil }

@@ -44,10 +44,13 @@ public struct JobIntake: Sendable {
         case only(String?)
     }
 
-    /// Enqueues the event's job, or returns the first job's receipt when the event was seen before.
+    /// Enqueues the event's job, or returns the first job's receipt when the event was seen before. With
+    /// `onePerPerson`, a hire of someone the source already bound returns that job's receipt (directory events,
+    /// reconciliation and backfills name people, not hires).
     /// - Throws: ``Refusal`` for an event that cannot be carried out; store errors as they come.
     public func accept(
-        _ event: NewHireEvent, source: String, resultsTo destination: ResultDestination = .eventOrDefault, receivedAt: Date = Date()
+        _ event: NewHireEvent, source: String, resultsTo destination: ResultDestination = .eventOrDefault, onePerPerson: Bool = false,
+        receivedAt: Date = Date()
     ) async throws -> EnqueueOutcome {
         if let seen = try await store.receipt(source: source, eventID: event.eventID) {
             return .duplicate(seen)
@@ -70,14 +73,15 @@ public struct JobIntake: Sendable {
                 throw Refusal.unknownEmployee("\(error): nothing to unbind")
             }
         } else {
-            outcome = try await enqueueBind(event, source: source, callbackURL: callbackURL, receivedAt: receivedAt)
+            outcome = try await enqueueBind(event, source: source, callbackURL: callbackURL, onePerPerson: onePerPerson, receivedAt: receivedAt)
         }
         if case .created = outcome { doorbell.ring() }
         return outcome
     }
 
     /// Names the new hire's mailbox and enqueues the bind job with it.
-    func enqueueBind(_ event: NewHireEvent, source: String, callbackURL: String?, receivedAt: Date) async throws -> EnqueueOutcome {
+    func enqueueBind(_ event: NewHireEvent, source: String, callbackURL: String?, onePerPerson: Bool, receivedAt: Date) async throws -> EnqueueOutcome
+    {
         let plan: MailboxPlan
         do {
             plan = try assigner.plan(for: event.employee)
@@ -94,7 +98,7 @@ public struct JobIntake: Sendable {
                         source: source, eventID: event.eventID, employeeID: employee.employeeID, feishuUserID: employee.feishuUserID,
                         lookupEmail: employee.email, lookupMobile: employee.mobile, exchangeAccount: choice.address,
                         adminAccount: choice.adminAccount, userIDType: userIDType, callbackURL: callbackURL,
-                        namingTrace: choice.trace.recorded, receivedAt: receivedAt
+                        namingTrace: choice.trace.recorded, receivedAt: receivedAt, unlessBound: onePerPerson
                     )
                 )
             }

@@ -32,6 +32,10 @@ extension SQLiteJobStore: IntakeLedger {
                 if let existing = try Self.receipt(db, source: job.source, eventID: job.eventID) {
                     return .duplicate(existing)
                 }
+                // Inside the write transaction: no other intake can bind the person between this look and the insert.
+                if job.unlessBound, let bound = try Self.activeBindJob(db, source: job.source, employeeID: job.employeeID) {
+                    return .duplicate(JobReceipt(jobID: bound.id, exchangeAccount: bound.exchangeAccount, status: bound.status))
+                }
                 let jobID = UUID().uuidString.lowercased()
                 let now = job.receivedAt.timeIntervalSince1970
                 try db.execute(
@@ -96,6 +100,38 @@ extension SQLiteJobStore: IntakeLedger {
             try Self.recordIntake(source: request.source, eventID: request.eventID, jobID: jobID, at: now, db)
             return .created(JobReceipt(jobID: jobID, exchangeAccount: address, status: .queued))
         }
+    }
+
+    public func activeBindJob(source: String, employeeID: String) async throws -> BindJob? {
+        try await pool.read { db in try Self.activeBindJob(db, source: source, employeeID: employeeID) }
+    }
+
+    public func boundEmployees(source: String) async throws -> [String: String] {
+        try await pool.read { db in
+            var bound: [String: String] = [:]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT employee_id, id FROM jobs AS bind WHERE source = ? AND kind = 'bind' AND status = 'succeeded'
+                        AND NOT EXISTS (SELECT 1 FROM jobs AS unbind WHERE unbind.kind = 'unbind' AND unbind.target_job_id = bind.id)
+                    """,
+                arguments: [source]
+            )
+            for row in rows { bound[row["employee_id"]] = row["id"] }
+            return bound
+        }
+    }
+
+    static func activeBindJob(_ db: Database, source: String, employeeID: String) throws -> BindJob? {
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT * FROM jobs AS bind WHERE source = ? AND employee_id = ? AND kind = 'bind'
+                    AND NOT EXISTS (SELECT 1 FROM jobs AS unbind WHERE unbind.kind = 'unbind' AND unbind.target_job_id = bind.id)
+                ORDER BY created_at DESC LIMIT 1
+                """,
+            arguments: [source, employeeID]
+        ).map(SQLiteRows.job(from:))
     }
 
     public func purgeIntakes(receivedBefore date: Date) async throws -> Int {

@@ -1,5 +1,6 @@
 // FeishuEventReceiver: a `feishu-events` source: challenge, signature, decryption, token, then directory events to jobs.
 
+import FeishuAPI
 import Foundation
 import HireBindCore
 import Hummingbird
@@ -99,7 +100,7 @@ struct FeishuEventReceiver: Sendable {
             return refused(error.description, header: header, logger: logger)
         }
         do {
-            let outcome = try await intake.accept(event, source: name, resultsTo: .only(callbackURL))
+            let outcome = try await intake.accept(event, source: name, resultsTo: .only(callbackURL), onePerPerson: true)
             switch outcome {
             case .created(let receipt):
                 metrics.feishuEvent(type: header.eventType, outcome: "accepted")

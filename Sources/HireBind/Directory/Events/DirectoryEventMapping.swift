@@ -1,5 +1,6 @@
 // DirectoryEventMapping: a contact v3 directory event as hirebind's own event: who, their name, ids and attributes.
 
+import FeishuAPI
 import Foundation
 import HireBindCore
 
