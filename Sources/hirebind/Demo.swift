@@ -3,6 +3,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import DryRun
+import FeishuAPI
 import FeishuSandbox
 import Foundation
 import HireBind
@@ -37,6 +38,8 @@ struct Demo: AsyncParsableCommand {
             "HIREBIND_FEISHU_APP_ID": "cli_demo_" + Hex.encode(Self.randomBytes(4)),
             "HIREBIND_FEISHU_APP_SECRET": Hex.encode(Self.randomBytes(16)),
             "HIREBIND_ADMIN_TOKEN": Hex.encode(Self.randomBytes(24)),
+            "HIREBIND_FEISHU_VERIFICATION_TOKEN": Hex.encode(Self.randomBytes(16)),
+            "HIREBIND_FEISHU_ENCRYPT_KEY": Hex.encode(Self.randomBytes(16)),
         ]
 
         let receiver = CallbackReceiver(secret: callbackSecret)
@@ -77,7 +80,14 @@ struct Demo: AsyncParsableCommand {
             let configuration = HireBindConfiguration(
                 server: .init(host: "127.0.0.1", port: 0),
                 database: .init(path: folder + "/hirebind.sqlite"),
-                sources: ["hr": .init(secrets: [.environment("HIREBIND_WEBHOOK_SECRET")])],
+                sources: [
+                    "hr": .init(secrets: [.environment("HIREBIND_WEBHOOK_SECRET")]),
+                    // The Feishu app's event subscription; the demo reconciles by hand (step 9) instead of hourly.
+                    "directory": .init(
+                        scheme: .feishuEvents, verificationToken: .environment("HIREBIND_FEISHU_VERIFICATION_TOKEN"),
+                        encryptKeys: [.environment("HIREBIND_FEISHU_ENCRYPT_KEY")], reconcileMinutes: 0
+                    ),
+                ],
                 naming: .init(domain: "example.com"),
                 feishu: .init(
                     baseURL: "http://127.0.0.1:\(feishuPort)", accountsURL: "http://127.0.0.1:\(feishuPort)",
@@ -110,9 +120,22 @@ struct Demo: AsyncParsableCommand {
             group.addTask { try await service.run() }
             guard let port = await servicePort.port() else { return }
 
+            let feishu = FeishuClient(httpClient: httpClient, hosts: configuration.feishu.hosts, timeoutSeconds: 10, logger: logger)
+            let tenantTokens = TenantAccessTokens(
+                httpClient: httpClient, hosts: configuration.feishu.hosts, appID: secrets.feishuApp!.appID, appSecret: secrets.feishuApp!.appSecret,
+                timeoutSeconds: 10, logger: logger
+            )
+            let assigner = MailboxAssigner(namer: try NamingRules.namer(configuration.naming), defaultAdminAccount: configuration.feishu.adminAccount)
+            let intake = JobIntake(store: store, assigner: assigner, userIDType: "open_id", defaultCallbackURL: nil, doorbell: Doorbell())
+            let reconciler = DirectoryReconciler(
+                source: "directory", settings: configuration.sources["directory"]!, feishu: feishu, tenantTokens: tenantTokens, intake: intake,
+                ledger: store, assigner: assigner, userIDType: "open_id", logger: logger
+            )
             let script = DemoScript(
-                client: httpClient, serviceURL: "http://127.0.0.1:\(port)", webhookSecret: webhookSecret,
-                adminToken: environment["HIREBIND_ADMIN_TOKEN"]!, sandbox: sandbox, receiver: receiver
+                client: httpClient, serviceURL: "http://127.0.0.1:\(port)", sandboxURL: "http://127.0.0.1:\(feishuPort)",
+                webhookSecret: webhookSecret,
+                adminToken: environment["HIREBIND_ADMIN_TOKEN"]!, verificationToken: environment["HIREBIND_FEISHU_VERIFICATION_TOKEN"]!,
+                encryptKey: environment["HIREBIND_FEISHU_ENCRYPT_KEY"]!, sandbox: sandbox, receiver: receiver, reconciler: reconciler
             )
             print(
                 """
@@ -147,10 +170,14 @@ struct DemoFailure: Error, CustomStringConvertible {
 struct DemoScript {
     let client: HTTPClient
     let serviceURL: String
+    let sandboxURL: String
     let webhookSecret: SigningSecret
     let adminToken: String
+    let verificationToken: String
+    let encryptKey: String
     let sandbox: FeishuSandbox
     let receiver: CallbackReceiver
+    let reconciler: DirectoryReconciler
 
     func run() async -> Result<Void, DemoFailure> {
         do {
@@ -241,11 +268,75 @@ struct DemoScript {
         guard forged.0 == 401 else { throw DemoFailure(description: "expected 401, got \(forged.0)") }
         print("   → \(forged.0) Unauthorized: \((forged.1["error"] as? [String: Any])?["message"] ?? "")")
 
+        try await directorySteps()
+
         let callbacks = await receiver.inbox.all()
         let bindings = await sandbox.state.allBindings()
         print(
-            "\nDry run complete: \(bindings.count) binding left in Feishu (one bound, one removed), \(callbacks.filter(\.signatureValid).count) signed callbacks delivered, 1 forgery refused."
+            "\nDry run complete: \(bindings.count) bindings in Feishu, \(callbacks.filter(\.signatureValid).count) signed HR callbacks delivered, 1 forgery refused."
         )
+    }
+
+    /// Feishu's own directory as the trigger: a person added there is bound with no HR webhook; staff already
+    /// there on day one are backfilled.
+    func directorySteps() async throws {
+        let staff = ["王芳", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周杰", "吴敏"]
+        for name in staff { _ = try await sandboxCall("/sandbox/users", ["name": name]) }
+
+        print("8. The Feishu app's event subscription is pointed at hirebind (/v1/webhooks/directory, encrypted, signed).")
+        let subscribed = try await sandboxCall(
+            "/sandbox/events/subscription",
+            [
+                "request_url": serviceURL + "/v1/webhooks/directory", "verification_token": verificationToken, "encrypt_key": encryptKey,
+                "retry_delays": [0.5, 1, 2],
+            ]
+        )
+        print("   → Feishu's URL challenge answered: HTTP \(subscribed["verification_status"] ?? "?")")
+        print("   HR adds 李娜 to the Feishu directory; no HR webhook is sent.")
+        let added = try await sandboxCall("/sandbox/users", ["name": "李娜", "en_name": "Na Li", "department_ids": ["od-sales"], "city": "Shanghai"])
+        guard let openID = added["open_id"] as? String else { throw DemoFailure(description: "the sandbox did not add the person: \(added)") }
+        let job = try await waitForEmployee(openID)
+        print("   → contact.user.created_v3 delivered; bound \(job["exchange_account"] ?? "?") to \(openID) (the id came with the event)")
+
+        print("9. Day one: \(staff.count) people were in the directory before hirebind. `hirebind backfill --from feishu`:")
+        let summary = try await reconciler.bindMissing(try await reconciler.people()) { progress in
+            let filled = 20 * progress.done / max(1, progress.total)
+            FileHandle.standardOutput.write(
+                Data(
+                    "\r   [\(String(repeating: "█", count: filled))\(String(repeating: "░", count: 20 - filled))] \(progress.done)/\(progress.total)"
+                        .utf8))
+        }
+        print(
+            "\n   → \(summary.queued.count) queued, \(summary.alreadyBound) already bound, \(summary.skipped.count) skipped; run again: nothing is doubled"
+        )
+        for planned in summary.queued.prefix(3) { print("     \(planned.name) → \(planned.address)") }
+        for planned in summary.queued { _ = try await waitForEmployee(planned.key) }
+        let again = try await reconciler.bindMissing(try await reconciler.people())
+        print("   → second run: \(again.queued.count) queued, \(again.alreadyBound) already bound")
+    }
+
+    func sandboxCall(_ path: String, _ json: [String: Any]) async throws -> [String: Any] {
+        var request = HTTPClientRequest(url: sandboxURL + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        return (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    /// Waits for the directory person's bind job to succeed.
+    func waitForEmployee(_ openID: String) async throws -> [String: Any] {
+        for _ in 0..<100 {
+            var request = HTTPClientRequest(url: serviceURL + "/v1/jobs?limit=1000")
+            request.headers.add(name: "Authorization", value: "Bearer \(adminToken)")
+            let response = try await client.execute(request, timeout: .seconds(10))
+            let bytes = try await response.body.collect(upTo: 1 << 20)
+            let jobs = ((try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any])?["jobs"] as? [[String: Any]] ?? []
+            if let job = jobs.first(where: { $0["employee_id"] as? String == openID && $0["status"] as? String == "succeeded" }) { return job }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw DemoFailure(description: "the directory person \(openID) was not bound within 10 s")
     }
 
     func event(id: String, employee: String, given: String, family: String, userID: String) -> [String: Any] {

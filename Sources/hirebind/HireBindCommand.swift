@@ -54,6 +54,7 @@ struct CheckConfig: AsyncParsableCommand {
         _ = try ServiceSecrets.resolve(configuration, environment: ProcessInfo.processInfo.environment)
         _ = try NamingRules.namer(configuration.naming)
         print("\(config): OK (\(configuration.sources.count) source(s), store \(configuration.database.path))")
+        for line in configuration.advice() { print("advice: \(line)") }
     }
 }
 

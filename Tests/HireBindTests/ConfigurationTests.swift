@@ -179,3 +179,32 @@ import Testing
         #expect(error?.line == 5)
     }
 }
+
+@Suite struct FeishuEventSourceConfigurationTests {
+    static let yaml = """
+        sources:
+          feishu:
+            scheme: feishu-events
+            verification_token: {env: TOKEN}
+        naming: {domain: example.com}
+        feishu: {admin_account: a@example.com, app_id: {env: A}, app_secret: {env: S}, user_id_type: user_id}
+        """
+
+    @Test func aPlainTokenOnlySourceIsAllowedWithAdviceAndScopes() throws {
+        let configuration = try HireBindConfiguration.parse(yaml: Self.yaml)
+        #expect(configuration.sources["feishu"]?.reconcileMinutes == 60)
+        let advice = configuration.advice().joined(separator: "\n")
+        #expect(advice.contains("no encrypt_keys"))
+        #expect(advice.contains("contact:user.employee_id:readonly"))
+        #expect(advice.contains("contact.user.created_v3"))
+    }
+
+    @Test func aFeishuSourceNeedsItsTokenAndReconciliationTheApp() {
+        let noToken = Self.yaml.replacingOccurrences(of: "    verification_token: {env: TOKEN}\n", with: "")
+        let error = try? #require(throws: ConfigurationError.self) { try HireBindConfiguration.parse(yaml: noToken) }
+        #expect(error?.key == "sources.feishu.verification_token")
+        let noApp = Self.yaml.replacingOccurrences(of: "app_id: {env: A}, app_secret: {env: S}", with: "user_access_token: {env: T}")
+        let appError = try? #require(throws: ConfigurationError.self) { try HireBindConfiguration.parse(yaml: noApp) }
+        #expect(appError?.key == "sources.feishu.reconcile_minutes")
+    }
+}

@@ -64,6 +64,10 @@ public struct HireBindConfiguration: Sendable, Codable {
                 guard ["email", "enterprise_email"].contains(source.addressField) else {
                     throw ConfigurationError(key: "sources.\(name).address_field", "must be email or enterprise_email")
                 }
+                guard source.reconcileMinutes <= 0 || feishu.appID != nil else {
+                    throw ConfigurationError(
+                        key: "sources.\(name).reconcile_minutes", "reading the directory needs feishu.app_id and feishu.app_secret (or set 0)")
+                }
             case .standardWebhooks, .hubSignature:
                 guard !source.secrets.isEmpty else { throw ConfigurationError(key: "sources.\(name).secrets", "at least one secret is required") }
             }
@@ -83,6 +87,30 @@ public struct HireBindConfiguration: Sendable, Codable {
         } catch {
             throw ConfigurationError(key: "naming", "\(error)")
         }
+    }
+
+    /// What is allowed but worth changing, or needs doing in the Feishu console; `check-config` prints it.
+    public func advice() -> [String] {
+        var advice: [String] = []
+        for (name, source) in sources.sorted(by: { $0.key < $1.key }) where source.scheme == .feishuEvents {
+            if source.encryptKeys.isEmpty {
+                advice.append(
+                    "sources.\(name): no encrypt_keys: Feishu's events are checked by the Verification Token alone; set an Encrypt Key in the app's console and list it here"
+                )
+            }
+            var scopes = ["contact:user.base:readonly"]
+            if source.addressField == "email" {
+                scopes.append("contact:user.email:readonly")
+            } else {
+                scopes.append("contact:user.email:readonly (enterprise_email)")
+            }
+            if feishu.userIDType == "user_id" { scopes.append("contact:user.employee_id:readonly") }
+            if source.reconcileMinutes > 0 { scopes += ["contact:department.base:readonly", "contact:contact.base:readonly"] }
+            advice.append(
+                "sources.\(name): subscribe contact.user.created_v3 and contact.user.deleted_v3 (schema 2.0) at /v1/webhooks/\(name); the app needs the scopes \(scopes.joined(separator: ", ")): a field whose scope is missing does not arrive"
+            )
+        }
+        return advice
     }
 
     func validateFeishu() throws(ConfigurationError) {
