@@ -43,6 +43,11 @@ struct Sandbox: AsyncParsableCommand {
     @Option(help: "An Exchange account whose calendar sync ends in err (repeatable).") var syncFailingAccount: [String] = []
     @Option(help: "The only Exchange admin accounts bound in the tenant; others answer 195106 (repeatable; default: any).") var adminAccount:
         [String] = []
+    @Option(help: "The app's event request URL: directory changes (POST /sandbox/users) are delivered there.") var eventURL: String?
+    @Option(help: "The Verification Token the events carry.") var verificationToken = "sandbox-verification-token"
+    @Option(help: "The Encrypt Key events are encrypted and signed with (none: plain events).") var encryptKey: String?
+    @Option(help: "Seconds before each resend of an event not answered 200 (repeatable; default Feishu's 15, 300, 3600, 21600).")
+    var eventRetrySeconds: [Double] = []
 
     func run() async throws {
         LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: .info) }
@@ -63,6 +68,12 @@ struct Sandbox: AsyncParsableCommand {
         configuration.tenantAccessTokenSeconds = tenantTokenSeconds
         configuration.loginIsSuperAdmin = !loginAsMember
         configuration.syncFailingAccounts = Set(syncFailingAccount)
+        if let eventURL {
+            configuration.eventSubscription = SandboxEventSubscription(
+                requestURL: eventURL, verificationToken: verificationToken, encryptKey: encryptKey,
+                retryDelays: eventRetrySeconds.isEmpty ? SandboxEventSubscription.feishuRetryDelays : eventRetrySeconds
+            )
+        }
         let sandbox = FeishuSandbox(configuration: configuration)
         let app = sandbox.application(host: host, port: port, logger: logger) { port in
             logger.info("feishu sandbox listening", metadata: ["port": "\(port)"])
