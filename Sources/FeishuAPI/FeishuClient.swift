@@ -175,7 +175,7 @@ public struct FeishuClient: Sendable {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            response = try await httpClient.execute(request, timeout: timeout, logger: logger)
+            response = try await httpClient.execute(request, timeout: timeout, logger: logger.forHTTPClient)
             bytes = try await response.body.collect(upTo: Self.maximumResponseBytes)
             await rateLimiter.finish(ticket)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {

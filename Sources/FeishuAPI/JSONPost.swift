@@ -2,7 +2,7 @@
 
 import AsyncHTTPClient
 import Foundation
-import Logging
+public import Logging
 import NIOCore
 import NIOHTTP1
 
@@ -23,11 +23,21 @@ enum JSONPost {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(fields)))
-        let response = try await httpClient.execute(request, timeout: timeout, logger: logger)
+        let response = try await httpClient.execute(request, timeout: timeout, logger: logger.forHTTPClient)
         let bytes = try await response.body.collect(upTo: 1 << 20)
         return Reply(
             status: Int(response.status.code), logID: response.headers.first(name: FeishuClient.logIDHeader),
             answer: try? JSONDecoder().decode(Answer.self, from: Data(bytes.readableBytesView))
         )
+    }
+}
+
+extension Logger {
+    /// The logger handed to the HTTP client: at trace level async-http-client logs parts of request and response
+    /// bodies, which carry tokens and app secrets. It gets at most info, whatever the service's level.
+    public var forHTTPClient: Logger {
+        var quiet = self
+        if quiet.logLevel < .info { quiet.logLevel = .info }
+        return quiet
     }
 }

@@ -35,16 +35,24 @@ public struct StandardWebhooks: WebhookSignatureScheme {
             throw .timestampOutsideTolerance(skewSeconds: skew, toleranceSeconds: toleranceSeconds)
         }
         let signatureText = try headers.single(Self.signatureHeader)
+        // A sender lists one signature per active secret; a header of thousands is an attack, refused unread.
+        guard signatureText.utf8.count <= Self.maximumSignatureHeaderBytes else {
+            throw .malformedHeader(Self.signatureHeader, reason: "longer than \(Self.maximumSignatureHeaderBytes) bytes")
+        }
         let candidates = Self.versionOneSignatures(in: signatureText)
         guard !candidates.isEmpty else {
             throw .malformedHeader(Self.signatureHeader, reason: "expected one or more 'v1,<base64>' entries")
         }
-        let message = Self.signedContent(id: id, timestamp: timestamp, body: body)
-        for candidate in candidates where anySecretSigned(message, candidate: candidate, secrets: secrets) {
-            return
+        guard candidates.count <= Self.maximumSignatures else {
+            throw .malformedHeader(Self.signatureHeader, reason: "more than \(Self.maximumSignatures) signatures")
         }
-        throw .noMatchingSignature
+        let message = Self.signedContent(id: id, timestamp: timestamp, body: body)
+        guard anySecretSigned(message, candidates: candidates, secrets: secrets) else { throw .noMatchingSignature }
     }
+
+    /// At most this many signatures are read from `webhook-signature` (one per active secret is usual).
+    public static let maximumSignatures = 16
+    public static let maximumSignatureHeaderBytes = 4096
 
     /// The headers that sign `body` as message `id` at `timestamp` with `secret`.
     public static func sign(

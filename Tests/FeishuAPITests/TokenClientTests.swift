@@ -87,3 +87,14 @@ import Testing
         }
     }
 }
+
+@Suite struct HTTPClientLoggerTests {
+    /// async-http-client logs parts of bodies at trace level: the logger it gets never goes below info.
+    @Test func theHTTPClientNeverGetsATraceLogger() {
+        var logger = Logger(label: "t")
+        logger.logLevel = .trace
+        #expect(logger.forHTTPClient.logLevel == .info)
+        logger.logLevel = .error
+        #expect(logger.forHTTPClient.logLevel == .error)
+    }
+}

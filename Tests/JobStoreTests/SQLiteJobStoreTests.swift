@@ -24,4 +24,18 @@ import Testing
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }
+
+    /// The -wal and -shm files hold every rotated token pair: private from the first byte, not after the fact.
+    @Test func everyFileOfANewStoreIsPrivate() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-modes-\(UUID().uuidString)/store")
+        let path = folder.appendingPathComponent("jobs.sqlite").path
+        let store = try SQLiteJobStore(path: path)
+        _ = try await store.enqueueBind(StoreContractTests.job("e1"))
+        for file in [path, path + "-wal", path + "-shm"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file)")
+        }
+        let folderMode = try FileManager.default.attributesOfItem(atPath: folder.path)[.posixPermissions] as? Int
+        #expect(folderMode == 0o700)
+    }
 }

@@ -71,6 +71,23 @@ import WebhookSignature
         try scheme.verify(headers: headers(signature: header), body: body, secrets: [secret], now: timestamp)
     }
 
+    /// A header listing thousands of signatures once cost one HMAC over the body per entry and secret; now the
+    /// header is refused unread past a few kilobytes or sixteen entries.
+    @Test func aFloodOfSignaturesIsRefusedWithoutComputingThem() {
+        let flood = Array(repeating: "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", count: 2000).joined(separator: " ")
+        #expect(throws: SignatureFailure.self) {
+            try scheme.verify(headers: headers(signature: flood), body: body, secrets: [secret], now: timestamp)
+        }
+        let seventeen = Array(repeating: "v1,AAAA", count: 17).joined(separator: " ")
+        #expect(throws: SignatureFailure.self) {
+            try scheme.verify(headers: headers(signature: seventeen), body: body, secrets: [secret], now: timestamp)
+        }
+        // Sixteen entries, the valid one last, still verify.
+        let good = StandardWebhooks.sign(id: id, timestamp: timestamp, body: body, secret: secret)[2].value
+        let sixteen = (Array(repeating: "v1,AAAA", count: 15) + [good]).joined(separator: " ")
+        #expect(throws: Never.self) { try scheme.verify(headers: headers(signature: sixteen), body: body, secrets: [secret], now: timestamp) }
+    }
+
     @Test func rotationAcceptsAnyActiveSecret() throws {
         let old = try SigningSecret(standardWebhooks: "whsec_" + Data(repeating: 1, count: 32).base64EncodedString())
         let new = try SigningSecret(standardWebhooks: "whsec_" + Data(repeating: 2, count: 32).base64EncodedString())

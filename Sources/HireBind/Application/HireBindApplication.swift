@@ -86,7 +86,7 @@ public enum HireBindApplication {
         workers.append(Housekeeper(store: store, dedupeDays: configuration.database.dedupeDays, logger: logger))
         workers.append(
             CallbackDeliverer(
-                store: store, httpClient: httpClient, secret: secrets.callbackSecret, settings: configuration.callbacks,
+                store: store, secret: secrets.callbackSecret, settings: configuration.callbacks,
                 pollSeconds: configuration.worker.pollSeconds, doorbell: shared.callbackBell, logger: logger
             ))
 

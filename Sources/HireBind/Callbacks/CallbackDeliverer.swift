@@ -1,6 +1,7 @@
 // CallbackDeliverer: posts the outbox's results to the HR system, signed, retried with backoff until a 2xx.
 
 public import AsyncHTTPClient
+import FeishuAPI
 import Foundation
 import HireBindCore
 public import JobStore
@@ -13,7 +14,6 @@ public import WebhookSignature
 /// Posts the outbox's results to the HR system, signed with Standard Webhooks, retrying with backoff until a 2xx.
 public struct CallbackDeliverer: Service {
     let store: any CallbackOutbox
-    let httpClient: HTTPClient
     let secret: SigningSecret
     let settings: CallbackSettings
     let pollSeconds: Double
@@ -21,11 +21,10 @@ public struct CallbackDeliverer: Service {
     let logger: Logger
 
     public init(
-        store: any CallbackOutbox, httpClient: HTTPClient, secret: SigningSecret, settings: CallbackSettings,
+        store: any CallbackOutbox, secret: SigningSecret, settings: CallbackSettings,
         pollSeconds: Double, doorbell: Doorbell, logger: Logger
     ) {
         self.store = store
-        self.httpClient = httpClient
         self.secret = secret
         self.settings = settings
         self.pollSeconds = pollSeconds
@@ -45,7 +44,11 @@ public struct CallbackDeliverer: Service {
             lease: { try await store.leaseCallback(for: leaseSeconds, now: Date()) },
             nextDue: { try await store.nextCallbackDue() }, renewal: nil, logger: logger
         )
-        await loop.run { delivery in await self.deliver(delivery) }
+        // The deliverer's own client never follows a redirect: the address checks hold for the one URL it posts to,
+        // and a signed result never reaches a host the allow-list did not name (a 3xx is a failed delivery).
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        await loop.run { delivery in await self.deliver(delivery, with: httpClient) }
+        try? await httpClient.shutdown()
     }
 
     /// What one delivery attempt came to.
@@ -57,11 +60,11 @@ public struct CallbackDeliverer: Service {
         case leaseLost
     }
 
-    func deliver(_ delivery: CallbackDelivery) async {
+    func deliver(_ delivery: CallbackDelivery, with httpClient: HTTPClient) async {
         var logger = self.logger
         logger[metadataKey: "job_id"] = "\(delivery.jobID)"
         logger[metadataKey: "callback_attempt"] = "\(delivery.attempts)"
-        switch await attempt(delivery, logger: logger) {
+        switch await attempt(delivery, with: httpClient, logger: logger) {
         case .delivered, .leaseLost:
             return
         case .refused(let problem):
@@ -83,7 +86,7 @@ public struct CallbackDeliverer: Service {
         }
     }
 
-    func attempt(_ delivery: CallbackDelivery, logger: Logger) async -> Attempt {
+    func attempt(_ delivery: CallbackDelivery, with httpClient: HTTPClient, logger: Logger) async -> Attempt {
         if let refusal = await addressPolicy.refusal(ofResolved: delivery.url) {
             return refusal.permanent ? .refused(refusal.problem) : .failed(refusal.problem, retryAfter: nil)
         }
@@ -96,12 +99,18 @@ public struct CallbackDeliverer: Service {
         for header in signature { request.headers.add(name: header.name, value: header.value) }
         request.body = .bytes(ByteBuffer(bytes: delivery.body))
         do {
-            let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(settings.timeoutSeconds * 1000)), logger: logger)
+            let response = try await httpClient.execute(
+                request, timeout: .milliseconds(Int64(settings.timeoutSeconds * 1000)), logger: logger.forHTTPClient)
             _ = try? await response.body.collect(upTo: 64 * 1024)
             if (200..<300).contains(response.status.code) {
                 try await store.callbackDelivered(delivery, now: Date())
                 logger.info("callback delivered", metadata: ["status": "\(response.status.code)"])
                 return .delivered
+            }
+            if (300..<400).contains(response.status.code) {
+                let location = response.headers.first(name: "Location").map { " to \($0.prefix(200))" } ?? ""
+                return .failed(
+                    "the receiver answered HTTP \(response.status.code), a redirect\(location); callbacks do not follow redirects", retryAfter: nil)
             }
             if response.status.code == 410 {
                 return .refused("the receiver answered 410 Gone: it does not want this result")

@@ -7,11 +7,19 @@ import GRDB
 /// survives a power cut. Its contracts are implemented one per file (`SQLiteJobStore+….swift`).
 public final class SQLiteJobStore: Sendable {
     let pool: DatabasePool
+    private static let opening = NSLock()
 
     public init(path: String) throws {
+        // The store holds the Feishu token pair: every file of it (the database, its -wal and -shm files, a new
+        // folder) is created readable by the service's user only, from the first byte.
+        // The mask is the process's: one store opens at a time, so two openings cannot leave it changed.
+        Self.opening.lock()
+        defer { Self.opening.unlock() }
+        let previousMask = umask(0o077)
+        defer { umask(previousMask) }
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -19,9 +27,10 @@ public final class SQLiteJobStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
-        // The store holds the Feishu token pair: readable by the service's user only (SQLite gives its WAL and
-        // shared-memory files the same mode).
-        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        // A file made before this version (or by hand) is made private too.
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path + suffix)
+        }
         try Self.migrator.migrate(pool)
     }
 
