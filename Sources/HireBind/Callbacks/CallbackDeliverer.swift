@@ -1,6 +1,6 @@
 // CallbackDeliverer: posts the outbox's results to the HR system, signed, retried with backoff until a 2xx.
 
-public import AsyncHTTPClient
+import AsyncHTTPClient
 import FeishuAPI
 import Foundation
 import HireBindCore
