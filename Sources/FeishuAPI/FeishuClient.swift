@@ -145,6 +145,24 @@ public struct FeishuClient: Sendable {
         )
     }
 
+    /// `POST /open-apis/corehr/v2/employees/batch_get`: Feishu People's employees by employment id (at most 100),
+    /// with a `tenant_access_token`. An employee CoreHR does not know yet (its reads lag its events) is absent.
+    public func coreHREmployees(
+        employmentIDs: [String], userIDType: String, tenantAccessToken: Secret
+    ) async throws(FeishuCallError) -> FeishuAnswer<CoreHREmployees> {
+        let encoded: Data
+        do {
+            encoded = try JSONEncoder().encode(
+                CoreHREmployeesRequest(employmentIDs: employmentIDs, fields: ["person_info.name_list", "work_email", "user_id"]))
+        } catch {
+            throw .transport("cannot encode the request: \(error)")
+        }
+        return try await call(
+            method: .POST, path: "/open-apis/corehr/v2/employees/batch_get", query: [("user_id_type", userIDType)], body: encoded,
+            accessToken: tenantAccessToken, rateLimiter: rateLimiters.directory
+        )
+    }
+
     func call<Payload: Decodable & Sendable>(
         method: HTTPMethod,
         path: String,

@@ -17,6 +17,8 @@ public struct FeishuSandbox: Sendable {
     public let state: SandboxState
     /// People added while it runs (`POST /sandbox/users`).
     public let directory = SandboxDirectory()
+    /// Feishu People's employees (`POST /sandbox/corehr/employees`).
+    let coreHR = SandboxCoreHR()
     /// The app's event subscription: directory changes are delivered to its request URL.
     public let events: SandboxEventPublisher
 
@@ -64,6 +66,7 @@ public struct FeishuSandbox: Sendable {
         addControlRoutes(to: router)
         addDirectoryRoutes(to: router)
         addDirectoryReadRoutes(to: router)
+        addCoreHRRoutes(to: router)
         // Not Feishu's: what the sandbox tenant holds, for dry runs and the crash test to check.
         router.get("/sandbox/bindings") { _, _ in
             let bindings = await self.state.allBindings().map { binding in

@@ -41,6 +41,11 @@ public enum JobKind: String, Sendable, Codable {
     case bind
     /// Remove the binding an earlier bind job made (`employee.terminated`).
     case unbind
+    /// Read a person an id-only event named (Feishu People's), then queue their bind job.
+    case readPerson = "read_person"
+    /// An event for a person who could not be named (a field missing, its scope not granted): kept as a failed
+    /// job so an operator sees the reason; nothing is bound.
+    case refused
 }
 
 /// A job as the worker needs it.

@@ -25,6 +25,14 @@ public protocol IntakeLedger: Sendable {
     /// - Throws: ``UnknownEmployeeError`` when the source has no bind job for the employee.
     func enqueueUnbind(_ request: NewUnbindJob) async throws -> EnqueueOutcome
 
+    /// Writes the intake record and a job that reads the person first (``HireBindCore/JobKind/readPerson``), due at
+    /// `notBefore`, in one transaction; a repeated event returns the first receipt. No address is reserved yet.
+    func enqueueRead(_ request: NewReadJob) async throws -> EnqueueOutcome
+
+    /// Records an event whose person cannot be bound as a failed job of kind ``HireBindCore/JobKind/refused``
+    /// carrying `failure`, with its intake record (a repeat returns the first receipt).
+    func recordRefusal(source: String, eventID: String, employeeID: String, failure: JobFailure, receivedAt: Date) async throws -> EnqueueOutcome
+
     /// The source's employee's latest bind job, unless an unbind job has removed (or is removing) its binding.
     func activeBindJob(source: String, employeeID: String) async throws -> BindJob?
 

@@ -62,6 +62,27 @@ public struct NewUnbindJob: Sendable, Hashable {
     }
 }
 
+/// An id-only event to read the person of before naming (Feishu People's new-hire events).
+public struct NewReadJob: Sendable, Hashable {
+    public var source: String
+    public var eventID: String
+    /// The id the event carries (a CoreHR employment id); the job's employee id until the person is read.
+    public var personID: String
+    public var callbackURL: String?
+    public var receivedAt: Date
+    /// Not read before then: the platform's reads lag its events.
+    public var notBefore: Date
+
+    public init(source: String, eventID: String, personID: String, callbackURL: String?, receivedAt: Date, notBefore: Date) {
+        self.source = source
+        self.eventID = eventID
+        self.personID = personID
+        self.callbackURL = callbackURL
+        self.receivedAt = receivedAt
+        self.notBefore = notBefore
+    }
+}
+
 /// What enqueueing an event did.
 public enum EnqueueOutcome: Sendable, Hashable {
     /// A new job; the intake record, the address reservation and the job were written in one transaction.
@@ -117,6 +138,8 @@ public enum JobOutcome: Sendable, Hashable {
     case unbound
     case failed(JobFailure)
     case dead(JobFailure)
+    /// The job's work is done and handed on (a person read and their bind job queued).
+    case completed
 }
 
 /// When to look at a new binding's sync first, and when to give up.

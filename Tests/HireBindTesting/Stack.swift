@@ -169,9 +169,9 @@ public struct Stack: Sendable {
                 "workday": .init(secrets: [.environment("WEBHOOK_SECRET")]),
                 "feishu": .init(
                     scheme: .feishuEvents, verificationToken: .environment("FEISHU_VERIFICATION_TOKEN"),
-                    encryptKeys: [.environment("FEISHU_ENCRYPT_KEY")]
+                    encryptKeys: [.environment("FEISHU_ENCRYPT_KEY")], reconcileMinutes: options.reconcileMinutes, coreHRReadDelaySeconds: 0.2
                 ),
-                "feishu-plain": .init(scheme: .feishuEvents, verificationToken: .environment("FEISHU_VERIFICATION_TOKEN")),
+                "feishu-plain": .init(scheme: .feishuEvents, verificationToken: .environment("FEISHU_VERIFICATION_TOKEN"), reconcileMinutes: 0),
             ],
             naming: options.naming,
             feishu: .init(

@@ -208,3 +208,63 @@ import Testing
         #expect(appError?.key == "sources.feishu.reconcile_minutes")
     }
 }
+
+@Suite struct UnsafeConfigurationTests {
+    static let base = """
+        sources:
+          hr:
+            secrets: [{env: HR_SECRET}]
+        naming: {domain: example.com}
+        feishu: {admin_account: a@example.com, user_access_token: {env: T}}
+        callbacks: {secret: {env: CB}}
+        admin: {token: {env: ADMIN}}
+        """
+    static let strong = "whsec_" + Data(repeating: 9, count: 32).base64EncodedString()
+    static let environment = ["HR_SECRET": strong, "CB": strong, "T": "t", "ADMIN": String(repeating: "a", count: 24)]
+
+    @Test func safeValuesPass() throws {
+        _ = try ServiceSecrets.resolve(try HireBindConfiguration.parse(yaml: Self.base), environment: Self.environment)
+    }
+
+    @Test func aShortWebhookSecretIsRefused() throws {
+        let configuration = try HireBindConfiguration.parse(yaml: Self.base)
+        var environment = Self.environment
+        environment["HR_SECRET"] = "whsec_" + Data([1]).base64EncodedString()
+        let error = try #require(throws: ConfigurationError.self) { try ServiceSecrets.resolve(configuration, environment: environment) }
+        #expect(error.key == "sources.hr.secrets[0]")
+        #expect(error.message.contains("at least 16"))
+    }
+
+    @Test func aOneCharacterAdminTokenIsRefused() throws {
+        let configuration = try HireBindConfiguration.parse(yaml: Self.base)
+        var environment = Self.environment
+        environment["ADMIN"] = "x"
+        let error = try #require(throws: ConfigurationError.self) { try ServiceSecrets.resolve(configuration, environment: environment) }
+        #expect(error.key == "admin.token")
+    }
+
+    @Test func aWorldReadableSecretFileIsRefused() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-secret-\(UUID().uuidString)").path
+        FileManager.default.createFile(atPath: path, contents: Data(Self.strong.utf8), attributes: [.posixPermissions: 0o644])
+        let error = try #require(throws: ConfigurationError.self) { try SecretReference.file(path).resolve(environment: [:]) }
+        #expect(error.message.contains("chmod 600"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        #expect(try SecretReference.file(path).resolve(environment: [:]).value == Self.strong)
+    }
+
+    @Test func aTenYearReplayWindowAndANegativeDedupeWindowAreRefused() {
+        let replay = Self.base.replacingOccurrences(
+            of: "secrets: [{env: HR_SECRET}]", with: "secrets: [{env: HR_SECRET}]\n    tolerance_seconds: 315360000")
+        let replayError = try? #require(throws: ConfigurationError.self) { try HireBindConfiguration.parse(yaml: replay) }
+        #expect(replayError?.key == "sources.hr.tolerance_seconds")
+        let dedupe = Self.base + "\ndatabase: {dedupe_days: -1}"
+        let dedupeError = try? #require(throws: ConfigurationError.self) { try HireBindConfiguration.parse(yaml: dedupe) }
+        #expect(dedupeError?.key == "database.dedupe_days")
+    }
+
+    @Test func aSchemeWithoutReplayWindowIsWarnedAbout() throws {
+        let hub = Self.base.replacingOccurrences(
+            of: "secrets: [{env: HR_SECRET}]", with: "scheme: hub-signature-256\n    secrets: [{env: HR_SECRET}]")
+        #expect(try HireBindConfiguration.parse(yaml: hub).advice().contains { $0.contains("no replay window") })
+    }
+}

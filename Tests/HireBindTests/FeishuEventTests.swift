@@ -95,6 +95,12 @@ import WebhookSignature
             #expect(answer.status == 200)
             #expect(answer.json["status"] as? String == "refused")
             #expect(answer.errorMessage?.contains("contact:user.base:readonly") == true)
+            // Nothing is lost: the refusal is a failed job with the reason, and nothing is bound.
+            let failed = try await stack.admin("/v1/jobs?status=failed").json["jobs"] as? [[String: Any]] ?? []
+            #expect(failed.count == 1)
+            #expect(failed.first?["id"] as? String == answer.json["job_id"] as? String)
+            #expect(failed.first?["kind"] as? String == "refused")
+            #expect(((failed.first?["last_error"] as? [String: Any])?["message"] as? String)?.contains("contact:user.base:readonly") == true)
         }
     }
 
@@ -158,6 +164,54 @@ import WebhookSignature
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(await stack.sandbox.state.allBindings().isEmpty)
+        }
+    }
+}
+
+@Suite struct CoreHREventTests {
+    @Test func anIDOnlyHireIsStoredReadAfterTheDirectoryLagsAndBound() async throws {
+        try await Stack.with { stack in
+            _ = try await stack.subscribeDirectoryEvents()
+            let hired = try await stack.sandboxCall(
+                "/sandbox/corehr/employees", json: ["family": "张", "given": "伟", "email": "wei.zhang@example.com", "lag_reads": 2])
+            let openID = try #require(hired.json["open_id"] as? String)
+            var bind: [String: Any]?
+            var read: [String: Any]?
+            for _ in 0..<300 {
+                let jobs = try await stack.admin("/v1/jobs").json["jobs"] as? [[String: Any]] ?? []
+                read = jobs.first { $0["kind"] as? String == "read_person" }
+                bind = jobs.first { $0["kind"] as? String == "bind" && $0["status"] as? String == "succeeded" }
+                if bind != nil, read?["status"] as? String == "succeeded" { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            // The event was stored at once, with no address promised; the person was read after two lagging reads.
+            let readJob = try #require(read)
+            #expect(readJob["exchange_account"] as? String == "")
+            #expect(readJob["status"] as? String == "succeeded")
+            let readDetail = try await stack.admin("/v1/jobs/\(readJob["id"] as? String ?? "")")
+            #expect((readDetail.json["attempts"] as? [Any])?.count == 3)
+            let bound = try #require(bind)
+            #expect(bound["feishu_user_id"] as? String == openID)
+            #expect(bound["exchange_account"] as? String == "wei.zhang@example.com")
+            let notes = (bound["naming_trace"] as? [String: Any])?["notes"] as? [String] ?? []
+            #expect(notes.contains { $0.contains("corehr/v2/employees/batch_get") })
+            #expect(notes.contains { $0.contains("local_primary") })
+        }
+    }
+
+    @Test func otherPeopleDomainEventsAreIgnored() async throws {
+        try await Stack.with(.init { $0.routerOnly = true }) { stack in
+            let change = Stack.feishuEvent(
+                "corehr.employee.domain_event_v2", event: ["employment_id": "emp_1", "event_type": 2, "sub_event_type": 2001])
+            let answer = try await stack.postFeishuEvent(change)
+            #expect(answer.status == 200)
+            #expect(answer.json["status"] as? String == "ignored")
+            let hire = Stack.feishuEvent("corehr.job_data.employed_v1", eventID: "evt-emp", event: ["employment_id": "emp_2"])
+            let stored = try await stack.postFeishuEvent(hire)
+            #expect(stored.status == 200)
+            #expect(stored.json["exchange_account"] as? String == "")
+            let again = try await stack.postFeishuEvent(hire)
+            #expect(again.json["job_id"] as? String == stored.json["job_id"] as? String)
         }
     }
 }

@@ -171,7 +171,13 @@ struct HTTPClientRequestBuilder {
     }
 
     @Test func rejectedCredentialsMakeJobsWaitAndReadinessDegraded() async throws {
-        try await Stack.with(.init { $0.maxAttempts = 1 }) { stack in
+        // A waiting job looks again after min(30 s, the backoff's ceiling): 5 s here, so that a loaded machine cannot
+        // re-lease it before the assertions read it.
+        try await Stack.with(
+            .init {
+                $0.maxAttempts = 1; $0.retry = RetryPolicy(baseSeconds: 0.05, maxSeconds: 5)
+            }
+        ) { stack in
             await stack.sandbox.state.inject([.error(httpStatus: 401, code: 99991677, msg: "user access token expired")])
             let answer = try await stack.postWebhook(Stack.event("evt-token"))
             let jobID = try #require(answer.json["job_id"] as? String)

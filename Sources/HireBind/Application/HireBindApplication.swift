@@ -48,12 +48,17 @@ public enum HireBindApplication {
             )
         }
         var workers: [any Service] = []
-        workers.append(
-            BindWorker(
-                store: store, feishu: feishu, tokens: tokens, resolver: UserIDResolver(feishu: feishu, tenantTokens: tenantTokens),
-                settings: configuration.worker, feishuSettings: feishuSettings, jobs: shared.jobBell, callbacks: shared.callbackBell,
-                health: shared.health, metrics: metrics, logger: logger
-            ))
+        var bindWorker = BindWorker(
+            store: store, feishu: feishu, tokens: tokens, resolver: UserIDResolver(feishu: feishu, tenantTokens: tenantTokens),
+            settings: configuration.worker, feishuSettings: feishuSettings, jobs: shared.jobBell, callbacks: shared.callbackBell,
+            health: shared.health, metrics: metrics, logger: logger
+        )
+        // Jobs of id-only events read the person first, with the app's tenant token, then queue the bind.
+        if let tenantTokens {
+            bindWorker.personReader = PersonReader(feishu: feishu, tenantTokens: tenantTokens, userIDType: feishuSettings.userIDType)
+            bindWorker.intake = jobIntake(configuration: configuration, namer: namer, store: store, shared: shared)
+        }
+        workers.append(bindWorker)
         if let refreshing = tokens as? RefreshingUserAccessToken {
             let margin = feishuSettings.oauth.refreshMarginSeconds
             workers.append(

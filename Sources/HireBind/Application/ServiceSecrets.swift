@@ -44,10 +44,22 @@ public struct ServiceSecrets: Sendable {
                     throw ConfigurationError("sources.\(name).secrets[\(index)] (\(reference)): \(error)")
                 }
             }
+            for (index, secret) in secrets.enumerated() where secret.key.count < minimumSecretBytes {
+                throw ConfigurationError(
+                    key: "sources.\(name).secrets[\(index)]",
+                    "(\(source.secrets[index])) is \(secret.key.count) bytes; a signing secret needs at least \(minimumSecretBytes) random bytes (32 recommended)"
+                )
+            }
             sourceSecrets[name] = secrets
             if source.scheme == .feishuEvents, let token = source.verificationToken {
+                let resolvedToken = try token.resolve(environment: environment)
+                guard resolvedToken.value.utf8.count >= minimumSecretBytes else {
+                    throw ConfigurationError(
+                        key: "sources.\(name).verification_token",
+                        "(\(token)) is too short: Feishu's Verification Token has 32 characters; copy it whole")
+                }
                 feishuEventSecrets[name] = FeishuEventSecrets(
-                    verificationToken: try token.resolve(environment: environment),
+                    verificationToken: resolvedToken,
                     encryptKeys: try source.encryptKeys.map { reference throws(ConfigurationError) in try reference.resolve(environment: environment)
                     }
                 )
@@ -64,6 +76,16 @@ public struct ServiceSecrets: Sendable {
         } catch {
             throw ConfigurationError("callbacks.secret (\(callbackReference)): \(error)")
         }
+        guard callbackSecret.key.count >= minimumSecretBytes else {
+            throw ConfigurationError(
+                key: "callbacks.secret",
+                "(\(callbackReference)) is \(callbackSecret.key.count) bytes; it needs at least \(minimumSecretBytes) random bytes (32 recommended)")
+        }
+        let adminToken = try configuration.admin.token.map { reference throws(ConfigurationError) in try reference.resolve(environment: environment) }
+        if let adminToken, adminToken.value.utf8.count < minimumSecretBytes, let reference = configuration.admin.token {
+            throw ConfigurationError(
+                key: "admin.token", "(\(reference)) is too short: use at least \(minimumSecretBytes) random characters (openssl rand -hex 24)")
+        }
         var resolved = ServiceSecrets(
             sourceSecrets: sourceSecrets,
             feishuUserAccessToken: try configuration.feishu.userAccessToken.map { reference throws(ConfigurationError) in
@@ -71,12 +93,15 @@ public struct ServiceSecrets: Sendable {
             },
             feishuApp: try FeishuAppCredentials.resolve(configuration.feishu, environment: environment),
             callbackSecret: callbackSecret,
-            adminToken: try configuration.admin.token.map { reference throws(ConfigurationError) in try reference.resolve(environment: environment) }
+            adminToken: adminToken
         )
         resolved.feishuEventSecrets = feishuEventSecrets
         return resolved
     }
 }
+
+/// The fewest bytes of key a signing secret, a token or the admin token may have.
+let minimumSecretBytes = 16
 
 /// The Feishu app's `app_id` and `app_secret`.
 public struct FeishuAppCredentials: Sendable {

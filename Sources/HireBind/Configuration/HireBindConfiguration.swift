@@ -74,7 +74,14 @@ public struct HireBindConfiguration: Sendable, Codable {
             if let url = source.callbackURL, URL(string: url)?.host == nil {
                 throw ConfigurationError(key: "sources.\(name).callback_url", "not an absolute URL")
             }
-            guard source.toleranceSeconds > 0 else { throw ConfigurationError(key: "sources.\(name).tolerance_seconds", "must be positive") }
+            guard source.toleranceSeconds > 0, source.toleranceSeconds <= 3600 else {
+                throw ConfigurationError(
+                    key: "sources.\(name).tolerance_seconds",
+                    "must be 1–3600 seconds: a longer replay window lets an old request be replayed (300 is usual)")
+            }
+        }
+        guard database.dedupeDays > 0 else {
+            throw ConfigurationError(key: "database.dedupe_days", "must be positive, and longer than the senders retry (7 is usual)")
         }
         guard server.maxBodyBytes > 0 else { throw ConfigurationError(key: "server.max_body_bytes", "must be positive") }
         guard worker.concurrency > 0 else { throw ConfigurationError(key: "worker.concurrency", "must be positive") }
@@ -92,6 +99,11 @@ public struct HireBindConfiguration: Sendable, Codable {
     /// What is allowed but worth changing, or needs doing in the Feishu console; `check-config` prints it.
     public func advice() -> [String] {
         var advice: [String] = []
+        for (name, source) in sources.sorted(by: { $0.key < $1.key }) where source.scheme == .hubSignature {
+            advice.append(
+                "sources.\(name): hub-signature-256 has no timestamp, hence no replay window: a captured request can be replayed; prefer standard-webhooks"
+            )
+        }
         for (name, source) in sources.sorted(by: { $0.key < $1.key }) where source.scheme == .feishuEvents {
             if source.encryptKeys.isEmpty {
                 advice.append(

@@ -55,6 +55,11 @@ public enum SecretReference: Sendable, Hashable, Codable, CustomStringConvertibl
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ConfigurationError("\(self) cannot be read")
             }
+            // A secret others on the machine can read is no secret.
+            if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                throw ConfigurationError(
+                    "\(self) is readable by other users (mode \(String(mode, radix: 8))): make it private with chmod 600 \(path)")
+            }
             raw = String(decoding: data, as: UTF8.self)
         }
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -27,12 +27,16 @@ public struct SourceSettings: Sendable, Codable {
     public var addressField: String
     /// `feishu-events`: how often the directory is compared with the store (needs `feishu.app_id`); 0 turns it off.
     public var reconcileMinutes: Double
+    /// `feishu-events`: how long after a Feishu People (CoreHR) new-hire event the person is first read (Feishu
+    /// advises 5–10 s: its reads lag its events).
+    public var coreHRReadDelaySeconds: Double
 
     public init(
         scheme: SignatureSchemeName = .standardWebhooks, secrets: [SecretReference] = [], toleranceSeconds: Int64 = 300,
         verificationToken: SecretReference? = nil, encryptKeys: [SecretReference] = [], callbackURL: String? = nil, addressField: String = "email",
-        reconcileMinutes: Double = 60
+        reconcileMinutes: Double = 60, coreHRReadDelaySeconds: Double = 10
     ) {
+        self.coreHRReadDelaySeconds = coreHRReadDelaySeconds
         self.reconcileMinutes = reconcileMinutes
         self.scheme = scheme
         self.secrets = secrets
@@ -54,6 +58,7 @@ public struct SourceSettings: Sendable, Codable {
         callbackURL = try c.decodeIfPresent(String.self, forKey: .callbackURL)
         addressField = try c.value(.addressField, default: defaults.addressField)
         reconcileMinutes = try c.value(.reconcileMinutes, default: defaults.reconcileMinutes)
+        coreHRReadDelaySeconds = try c.value(.coreHRReadDelaySeconds, default: defaults.coreHRReadDelaySeconds)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -64,5 +69,6 @@ public struct SourceSettings: Sendable, Codable {
         case callbackURL = "callback_url"
         case addressField = "address_field"
         case reconcileMinutes = "reconcile_minutes"
+        case coreHRReadDelaySeconds = "corehr_read_delay_seconds"
     }
 }

@@ -50,7 +50,7 @@ public struct JobIntake: Sendable {
     /// - Throws: ``Refusal`` for an event that cannot be carried out; store errors as they come.
     public func accept(
         _ event: NewHireEvent, source: String, resultsTo destination: ResultDestination = .eventOrDefault, onePerPerson: Bool = false,
-        receivedAt: Date = Date()
+        provenance: [String] = [], receivedAt: Date = Date()
     ) async throws -> EnqueueOutcome {
         if let seen = try await store.receipt(source: source, eventID: event.eventID) {
             return .duplicate(seen)
@@ -73,15 +73,36 @@ public struct JobIntake: Sendable {
                 throw Refusal.unknownEmployee("\(error): nothing to unbind")
             }
         } else {
-            outcome = try await enqueueBind(event, source: source, callbackURL: callbackURL, onePerPerson: onePerPerson, receivedAt: receivedAt)
+            outcome = try await enqueueBind(
+                event, source: source, callbackURL: callbackURL, onePerPerson: onePerPerson, provenance: provenance, receivedAt: receivedAt)
         }
         if case .created = outcome { doorbell.ring() }
         return outcome
     }
 
+    /// Keeps an event whose person cannot be bound as a failed job with the reason, so nothing is lost silently.
+    public func recordRefusal(eventID: String, employeeID: String, source: String, failure: JobFailure) async throws -> EnqueueOutcome {
+        try await store.recordRefusal(source: source, eventID: eventID, employeeID: employeeID, failure: failure, receivedAt: Date())
+    }
+
+    /// Stores an id-only event at once as a job that reads the person first (due after `delay`: the platform's
+    /// reads lag its events); the answer promises no address yet.
+    public func acceptRead(
+        eventID: String, personID: String, source: String, callbackURL: String?, delay: Double, receivedAt: Date = Date()
+    ) async throws -> EnqueueOutcome {
+        let outcome = try await store.enqueueRead(
+            NewReadJob(
+                source: source, eventID: eventID, personID: personID, callbackURL: callbackURL, receivedAt: receivedAt,
+                notBefore: receivedAt.addingTimeInterval(delay)
+            ))
+        if case .created = outcome { doorbell.ring() }
+        return outcome
+    }
+
     /// Names the new hire's mailbox and enqueues the bind job with it.
-    func enqueueBind(_ event: NewHireEvent, source: String, callbackURL: String?, onePerPerson: Bool, receivedAt: Date) async throws -> EnqueueOutcome
-    {
+    func enqueueBind(
+        _ event: NewHireEvent, source: String, callbackURL: String?, onePerPerson: Bool, provenance: [String], receivedAt: Date
+    ) async throws -> EnqueueOutcome {
         let plan: MailboxPlan
         do {
             plan = try assigner.plan(for: event.employee)
@@ -93,12 +114,15 @@ public struct JobIntake: Sendable {
         let employee = event.employee
         do {
             return try await assigner.assign(plan, store: store) { choice in
-                try await store.enqueueBind(
+                // Where the fields came from, for events whose person was read from elsewhere.
+                var trace = choice.trace
+                trace.notes = provenance + trace.notes
+                return try await store.enqueueBind(
                     NewBindJob(
                         source: source, eventID: event.eventID, employeeID: employee.employeeID, feishuUserID: employee.feishuUserID,
                         lookupEmail: employee.email, lookupMobile: employee.mobile, exchangeAccount: choice.address,
                         adminAccount: choice.adminAccount, userIDType: userIDType, callbackURL: callbackURL,
-                        namingTrace: choice.trace.recorded, receivedAt: receivedAt, unlessBound: onePerPerson
+                        namingTrace: trace.recorded, receivedAt: receivedAt, unlessBound: onePerPerson
                     )
                 )
             }

@@ -41,7 +41,7 @@ struct WebhookRoutes: Sendable {
                     FeishuEventReceiver(
                         name: name, secrets: eventSecrets, toleranceSeconds: settings.toleranceSeconds,
                         mapping: DirectoryEventMapping(userIDType: configuration.feishu.userIDType, addressField: settings.addressField),
-                        callbackURL: settings.callbackURL, intake: intake, metrics: metrics
+                        callbackURL: settings.callbackURL, intake: intake, metrics: metrics, coreHRReadDelay: settings.coreHRReadDelaySeconds
                     ))
             }
         }

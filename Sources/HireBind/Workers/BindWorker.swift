@@ -25,6 +25,9 @@ public struct BindWorker: Service {
     let health: FeishuHealth
     let metrics: HireBindMetrics
     let logger: Logger
+    /// For jobs of id-only events: the person is read, then their bind job queued through the intake.
+    var personReader: PersonReader?
+    var intake: JobIntake?
 
     init(
         store: any JobQueue & AdminQueries, feishu: FeishuClient, tokens: any UserAccessTokens, resolver: UserIDResolver,
@@ -70,6 +73,14 @@ public struct BindWorker: Service {
             switch lease.job.kind {
             case .bind: await bind(lease, logger: logger)
             case .unbind: await unbind(lease)
+            case .readPerson: await readPerson(lease)
+            case .refused:
+                // Retried by hand: the reason stands until the person can be read again (reconciliation does that).
+                .setback(
+                    Setback(
+                        failure: lease.job.lastError
+                            ?? JobFailure(code: "unusable_person", message: "the person could not be named", hint: "See the event."),
+                        errorClass: .permanent))
             }
         do {
             switch step {
@@ -107,6 +118,12 @@ public struct BindWorker: Service {
                 )
                 logger.info("exchange binding removed", metadata: ["exchange_account": "\(job.exchangeAccount)", "note": "\(note)"])
                 succeeded(kind: job.kind)
+            case .handedOn(let job, let receipt):
+                let attempt = JobAttempt(number: job.attempts, startedAt: started, finishedAt: Date(), outcome: .succeeded)
+                try await store.finishJob(lease, outcome: .completed, attempt: attempt, callback: nil, now: Date())
+                logger.info(
+                    "person read; bind job queued", metadata: ["bind_job_id": "\(receipt.jobID)", "exchange_account": "\(receipt.exchangeAccount)"])
+                jobs.ring()
             case .setback(let setback):
                 await settle(lease, setback: setback, started: started, logger: logger)
             }
@@ -125,6 +142,8 @@ public struct BindWorker: Service {
 
     /// What one go at a job came to.
     enum Step: Sendable {
+        /// The person was read and their bind job queued (or found queued already).
+        case handedOn(BindJob, receipt: JobReceipt)
         case bound(BindJob, ExchangeBinding, logID: String?)
         case unbound(BindJob, logID: String?, note: String)
         case setback(Setback)
@@ -147,6 +166,54 @@ public struct BindWorker: Service {
                 return try await feishu.createExchangeBinding(request, userIDType: job.userIDType, accessToken: token)
             }
             return .bound(job, answer.value, logID: answer.logID)
+        } catch {
+            return .setback(Setback(error))
+        }
+    }
+
+    /// Reads the person an id-only event named and queues their bind job, once per person.
+    func readPerson(_ lease: JobLease) async -> Step {
+        let job = lease.job
+        guard let personReader, let intake else {
+            let failure = JobFailure(
+                code: "no_app_credentials", message: "an id-only event needs the person read from Feishu People",
+                hint: "Configure feishu.app_id and feishu.app_secret (the app needs corehr:employee:read)."
+            )
+            return .setback(Setback(failure: failure, errorClass: .waitForOperator))
+        }
+        do throws(FeishuCallError) {
+            switch try await personReader.read(job) {
+            case .notYet:
+                let failure = JobFailure(
+                    code: "person_not_yet_readable", message: "Feishu People does not know employment \(job.employeeID) yet",
+                    hint: "Its reads lag its events; hirebind reads again."
+                )
+                return .setback(Setback(failure: failure, errorClass: .retry))
+            case .unusable(let reason):
+                return .setback(
+                    Setback(
+                        failure: JobFailure(code: "unusable_person", message: reason, hint: "Grant the scope, then retry the job."),
+                        errorClass: .permanent))
+            case .hire(let event, let provenance):
+                do {
+                    let outcome = try await intake.accept(
+                        event, source: job.source, resultsTo: .only(job.callbackURL), onePerPerson: true, provenance: provenance)
+                    switch outcome {
+                    case .created(let receipt), .duplicate(let receipt): return .handedOn(job, receipt: receipt)
+                    case .addressTaken(let address):
+                        let failure = JobFailure(code: "address_taken", message: "\(address) was taken meanwhile", hint: "hirebind tries again.")
+                        return .setback(Setback(failure: failure, errorClass: .retry))
+                    }
+                } catch let refusal as JobIntake.Refusal {
+                    let message = APIError(refusal).message
+                    return .setback(
+                        Setback(
+                            failure: JobFailure(code: APIError(refusal).code, message: message, hint: "Fix the person's record, then retry the job."),
+                            errorClass: .permanent))
+                } catch {
+                    return .setback(Setback(failure: JobFailure(code: "store", message: "\(error)", hint: "hirebind retries."), errorClass: .retry))
+                }
+            }
         } catch {
             return .setback(Setback(error))
         }

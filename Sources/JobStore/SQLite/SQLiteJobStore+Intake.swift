@@ -102,6 +102,50 @@ extension SQLiteJobStore: IntakeLedger {
         }
     }
 
+    public func enqueueRead(_ request: NewReadJob) async throws -> EnqueueOutcome {
+        try await pool.write { db in
+            if let existing = try Self.receipt(db, source: request.source, eventID: request.eventID) {
+                return .duplicate(existing)
+            }
+            let jobID = UUID().uuidString.lowercased()
+            let now = request.receivedAt.timeIntervalSince1970
+            try db.execute(
+                sql: """
+                    INSERT INTO jobs (id, kind, source, event_id, employee_id, feishu_user_id, exchange_account, admin_account, user_id_type,
+                        callback_url, naming_trace, status, attempts, next_attempt_at, created_at, updated_at)
+                    VALUES (?, 'read_person', ?, ?, ?, '', '', '', '', ?, 'null', 'queued', 0, ?, ?, ?)
+                    """,
+                arguments: [
+                    jobID, request.source, request.eventID, request.personID, request.callbackURL, request.notBefore.timeIntervalSince1970, now, now,
+                ]
+            )
+            try Self.recordIntake(source: request.source, eventID: request.eventID, jobID: jobID, at: now, db)
+            return .created(JobReceipt(jobID: jobID, exchangeAccount: "", status: .queued))
+        }
+    }
+
+    public func recordRefusal(
+        source: String, eventID: String, employeeID: String, failure: JobFailure, receivedAt: Date
+    ) async throws -> EnqueueOutcome {
+        try await pool.write { db in
+            if let existing = try Self.receipt(db, source: source, eventID: eventID) {
+                return .duplicate(existing)
+            }
+            let jobID = UUID().uuidString.lowercased()
+            let now = receivedAt.timeIntervalSince1970
+            try db.execute(
+                sql: """
+                    INSERT INTO jobs (id, kind, source, event_id, employee_id, feishu_user_id, exchange_account, admin_account, user_id_type,
+                        naming_trace, status, attempts, next_attempt_at, last_error, created_at, updated_at)
+                    VALUES (?, 'refused', ?, ?, ?, '', '', '', '', 'null', 'failed', 0, ?, ?, ?, ?)
+                    """,
+                arguments: [jobID, source, eventID, employeeID, now, try Self.json(failure), now, now]
+            )
+            try Self.recordIntake(source: source, eventID: eventID, jobID: jobID, at: now, db)
+            return .created(JobReceipt(jobID: jobID, exchangeAccount: "", status: .failed))
+        }
+    }
+
     public func activeBindJob(source: String, employeeID: String) async throws -> BindJob? {
         try await pool.read { db in try Self.activeBindJob(db, source: source, employeeID: employeeID) }
     }

@@ -17,6 +17,8 @@ struct FeishuEventReceiver: Sendable {
     static let created = "contact.user.created_v3"
     static let updated = "contact.user.updated_v3"
     static let deleted = "contact.user.deleted_v3"
+    /// Feishu People's new-hire events: ids only, the person read before naming.
+    static let coreHRHires: Set<String> = ["corehr.employee.domain_event_v2", "corehr.job_data.employed_v1"]
 
     let name: String
     let secrets: FeishuEventSecrets
@@ -25,6 +27,8 @@ struct FeishuEventReceiver: Sendable {
     let callbackURL: String?
     let intake: JobIntake
     let metrics: HireBindMetrics
+    /// How long after such an event the person is first read: Feishu advises 5–10 s.
+    let coreHRReadDelay: Double
 
     func receive(body: [UInt8], headers: HeaderLookup, logger: Logger) async throws -> Response {
         let outer = try Self.decode(body)
@@ -77,6 +81,9 @@ struct FeishuEventReceiver: Sendable {
         logger[metadataKey: "source"] = "\(name)"
         logger[metadataKey: "event_id"] = "\(header.eventID)"
         logger[metadataKey: "event_type"] = "\(header.eventType)"
+        if Self.coreHRHires.contains(header.eventType) {
+            return try await coreHRHire(envelope, header: header, logger: logger)
+        }
         guard [Self.created, Self.deleted].contains(header.eventType) else {
             // `updated_v3` changes nothing: an address, once handed out, stays the person's (see README).
             metrics.feishuEvent(type: header.eventType, outcome: "ignored")
@@ -97,7 +104,7 @@ struct FeishuEventReceiver: Sendable {
                 ? try mapping.hire(user, eventID: header.eventID, createTime: header.createTime)
                 : try mapping.departure(user, eventID: header.eventID, createTime: header.createTime)
         } catch {
-            return refused(error.description, header: header, logger: logger)
+            return try await refused(error.description, header: header, employeeID: user.openID, logger: logger)
         }
         do {
             let outcome = try await intake.accept(event, source: name, resultsTo: .only(callbackURL), onePerPerson: true)
@@ -118,15 +125,48 @@ struct FeishuEventReceiver: Sendable {
                 logger.info("a person left who was never bound: nothing to unbind")
                 return Response.json(.ok, ["status": "ignored", "event_type": header.eventType])
             }
-            return refused(APIError(refusal).message, header: header, logger: logger)
+            return try await refused(APIError(refusal).message, header: header, employeeID: user.openID, logger: logger)
         }
     }
 
-    /// A person who cannot be bound: resending cannot help, so Feishu gets its 200; the operator gets the reason.
-    func refused(_ reason: String, header: FeishuEventEnvelope.Header, logger: Logger) -> Response {
+    /// An id-only new hire of Feishu People: stored at once, read after a delay, then named and bound.
+    func coreHRHire(_ envelope: FeishuEventEnvelope, header: FeishuEventEnvelope.Header, logger: Logger) async throws -> Response {
+        guard case .object(let event)? = envelope.event, case .string(let employmentID)? = event["employment_id"], !employmentID.isEmpty else {
+            return try await refused("event.employment_id: missing in a \(header.eventType) event", header: header, employeeID: nil, logger: logger)
+        }
+        // domain_event_v2 carries every kind of change: only type 1, sub type 1001 is a new hire.
+        if header.eventType == "corehr.employee.domain_event_v2",
+            case .number(let type)? = event["event_type"], case .number(let subType)? = event["sub_event_type"], type != 1 || subType != 1001
+        {
+            metrics.feishuEvent(type: header.eventType, outcome: "ignored")
+            return Response.json(.ok, ["status": "ignored", "event_type": header.eventType])
+        }
+        let outcome = try await intake.acceptRead(
+            eventID: header.eventID, personID: employmentID, source: name, callbackURL: callbackURL, delay: coreHRReadDelay)
+        guard case .created(let receipt) = outcome else {
+            metrics.feishuEvent(type: header.eventType, outcome: "duplicate")
+            if case .duplicate(let first) = outcome { return Response.json(.ok, first) }
+            return Response.json(.ok, ["status": "ignored", "event_type": header.eventType])
+        }
+        metrics.feishuEvent(type: header.eventType, outcome: "accepted")
+        logger.info("id-only hire stored; the person is read before naming", metadata: ["job_id": "\(receipt.jobID)"])
+        return Response.json(.ok, receipt)
+    }
+
+    /// A person who cannot be bound: resending cannot help, so Feishu gets its 200; the reason is kept as a failed
+    /// job (`GET /v1/jobs?status=failed`) and logged. Once the field's scope is granted, reconciliation binds them.
+    func refused(_ reason: String, header: FeishuEventEnvelope.Header, employeeID: String?, logger: Logger) async throws -> Response {
         metrics.feishuEvent(type: header.eventType, outcome: "refused")
         logger.error("a directory event could not become a job: \(reason)")
-        return Response.json(.ok, Refused(error: .init(code: "unusable_person", message: reason)))
+        let failure = JobFailure(
+            code: "unusable_person", message: reason,
+            hint: "Grant the app the scope named, then wait for the next reconciliation (or run hirebind backfill)."
+        )
+        let outcome = try await intake.recordRefusal(eventID: header.eventID, employeeID: employeeID ?? "", source: name, failure: failure)
+        var jobID: String?
+        if case .created(let receipt) = outcome { jobID = receipt.jobID }
+        if case .duplicate(let receipt) = outcome { jobID = receipt.jobID }
+        return Response.json(.ok, Refused(jobID: jobID, error: .init(code: "unusable_person", message: reason)))
     }
 
     struct Refused: Encodable {
@@ -135,7 +175,13 @@ struct FeishuEventReceiver: Sendable {
             var message: String
         }
         var status = "refused"
+        var jobID: String?
         var error: Detail
+
+        enum CodingKeys: String, CodingKey {
+            case status, error
+            case jobID = "job_id"
+        }
     }
 
     /// The index of the Encrypt Key that signed the request, within the replay window.
