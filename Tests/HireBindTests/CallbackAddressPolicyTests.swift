@@ -26,14 +26,26 @@ import Testing
     @Test(arguments: [
         "127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
         "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1", "fe80::1", "fd12:3456::1", "::ffff:127.0.0.1", "::",
+        // The attack's forms: IPv4-compatible and NAT64 loopback, benchmarking and reserved IPv4, documentation, 6to4.
+        "::7f00:1", "64:ff9b::7f00:1", "64:ff9b:1::1", "198.18.0.1", "198.19.255.255", "240.0.0.1", "255.255.255.255",
+        "192.0.2.1", "203.0.113.9", "2001:db8::1", "2002:7f00:1::1", "2001::1", "2001:2::1", "2001:10::1", "fec0::1", "ff02::1", "not an address",
     ])
     func internalAddresses(address: String) {
         #expect(CallbackAddressPolicy.isInternal(address))
     }
 
-    @Test(arguments: ["8.8.8.8", "172.32.0.1", "100.128.0.1", "2001:4860:4860::8888", "93.184.216.34"])
+    @Test(arguments: [
+        "8.8.8.8", "172.32.0.1", "100.128.0.1", "2001:4860:4860::8888", "93.184.216.34", "64:ff9b::808:808", "2002:808:808::1", "2001:200::1",
+    ])
     func publicAddresses(address: String) {
         #expect(!CallbackAddressPolicy.isInternal(address))
+    }
+
+    /// Whatever address this host answers on is this host, not a receiver.
+    @Test func thisHostsOwnAddressesAreInternal() {
+        for address in CallbackAddressPolicy.ownAddresses() {
+            #expect(CallbackAddressPolicy.isInternal(address), "\(address)")
+        }
     }
 
     @Test func resolvedAddressIsChecked() async {

@@ -90,23 +90,93 @@ public struct CallbackAddressPolicy: Sendable {
         }
     }
 
-    /// Loopback, private, link-local, carrier-grade NAT, unspecified, multicast and broadcast addresses.
+    /// Whether `address` (numeric, IPv4 or IPv6) is anything but a public unicast address: every block of IANA's
+    /// IPv4 and IPv6 special-purpose registries that is not globally reachable, the IPv4 address embedded in the
+    /// IPv6 transition forms (mapped, compatible, NAT64, 6to4), and this machine's own interface addresses. An
+    /// address that does not parse is internal.
     static func isInternal(_ address: String) -> Bool {
         if address.contains(":") {
-            let lower = address.lowercased()
-            if let mapped = lower.split(separator: ":").last, lower.hasPrefix("::ffff:"), mapped.contains(".") {
-                return isInternal(String(mapped))
+            var bytes = [UInt8](repeating: 0, count: 16)
+            guard inet_pton(AF_INET6, address, &bytes) == 1 else { return true }
+            return isInternalIPv6(bytes) || ownAddresses().contains(canonical(address))
+        }
+        var bytes = [UInt8](repeating: 0, count: 4)
+        guard inet_pton(AF_INET, address, &bytes) == 1 else { return true }
+        return isInternalIPv4(bytes) || ownAddresses().contains(address)
+    }
+
+    /// The IPv4 special-purpose blocks (RFC 6890 and its registry) that no callback may reach.
+    static func isInternalIPv4(_ b: [UInt8]) -> Bool {
+        switch (b[0], b[1], b[2]) {
+        case (0, _, _), (10, _, _), (127, _, _): true  // this network, private, loopback
+        case (100, 64...127, _): true  // carrier-grade NAT
+        case (169, 254, _): true  // link-local
+        case (172, 16...31, _): true  // private
+        case (192, 0, 0), (192, 0, 2), (192, 88, 99), (192, 168, _): true  // IETF protocols, TEST-NET-1, 6to4 relay, private
+        case (198, 18...19, _), (198, 51, 100), (203, 0, 113): true  // benchmarking, TEST-NET-2 and -3
+        case (224...255, _, _): true  // multicast, reserved (240/4) and broadcast
+        default: false
+        }
+    }
+
+    /// The IPv6 special-purpose blocks, and the IPv4 addresses inside the transition forms.
+    static func isInternalIPv6(_ b: [UInt8]) -> Bool {
+        let zeroPrefix = b[0..<10].allSatisfy { $0 == 0 }
+        // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (compatible, including ::1 and ::): judged by the IPv4 address.
+        if zeroPrefix, (b[10] == 0xff && b[11] == 0xff) || (b[10] == 0 && b[11] == 0) {
+            if b[10] == 0, b[12..<15].allSatisfy({ $0 == 0 }), b[15] <= 1 { return true }  // :: and ::1
+            return isInternalIPv4(Array(b[12..<16]))
+        }
+        // NAT64 (64:ff9b::/96 and the local-use 64:ff9b:1::/48): the embedded IPv4 address decides, the local use never passes.
+        if b[0] == 0x00, b[1] == 0x64, b[2] == 0xff, b[3] == 0x9b {
+            if b[4] == 0, b[5] == 1 { return true }
+            if b[4..<12].allSatisfy({ $0 == 0 }) { return isInternalIPv4(Array(b[12..<16])) }
+        }
+        // 6to4 (2002::/16): the IPv4 address in bits 16–47.
+        if b[0] == 0x20, b[1] == 0x02 { return isInternalIPv4(Array(b[2..<6])) }
+        switch (b[0], b[1], b[2], b[3]) {
+        case (0x01, 0x00, 0, 0): return true  // discard-only 100::/64
+        case (0x20, 0x01, 0x00...0x01, _): return true  // 2001::/23, IETF protocol assignments: Teredo, benchmarking, ORCHID
+        case (0x20, 0x01, 0x0d, 0xb8): return true  // documentation
+        case (0x3f, 0xff, _, _): return b[2] & 0xf0 == 0  // documentation 3fff::/20
+        default: break
+        }
+        if b[0] & 0xfe == 0xfc { return true }  // unique local fc00::/7
+        if b[0] == 0xfe, b[1] & 0xc0 == 0x80 || b[1] & 0xc0 == 0xc0 { return true }  // link-local fe80::/10, site-local fec0::/10
+        if b[0] == 0xff { return true }  // multicast
+        return false
+    }
+
+    /// An IPv6 address in the form getnameinfo and getifaddrs print it.
+    static func canonical(_ address: String) -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        guard inet_pton(AF_INET6, address, &bytes) == 1 else { return address.lowercased() }
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        guard inet_ntop(AF_INET6, bytes, &buffer, socklen_t(buffer.count)) != nil else { return address.lowercased() }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// This machine's own interface addresses: a callback to any of them reaches this host.
+    static func ownAddresses() -> Set<String> {
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0, let first = list else { return [] }
+        defer { freeifaddrs(first) }
+        var addresses: Set<String> = []
+        var entry: UnsafeMutablePointer<ifaddrs>? = first
+        while let current = entry {
+            if let address = current.pointee.ifa_addr,
+                address.pointee.sa_family == sa_family_t(AF_INET) || address.pointee.sa_family == sa_family_t(AF_INET6)
+            {
+                let length = address.pointee.sa_family == sa_family_t(AF_INET) ? MemoryLayout<sockaddr_in>.size : MemoryLayout<sockaddr_in6>.size
+                var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+                if getnameinfo(address, socklen_t(length), &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
+                    let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                    // A link-local address prints with its zone (fe80::1%eth0); the address alone is compared.
+                    addresses.insert(String(text.split(separator: "%").first ?? ""))
+                }
             }
-            return lower == "::1" || lower == "::" || lower.hasPrefix("fe8") || lower.hasPrefix("fe9") || lower.hasPrefix("fea")
-                || lower.hasPrefix("feb") || lower.hasPrefix("fc") || lower.hasPrefix("fd") || lower.hasPrefix("ff")
+            entry = current.pointee.ifa_next
         }
-        let octets = address.split(separator: ".").compactMap { UInt8($0) }
-        guard octets.count == 4 else { return true }
-        switch (octets[0], octets[1]) {
-        case (0, _), (10, _), (127, _), (169, 254), (192, 168), (255, 255): return true
-        case (172, 16...31), (100, 64...127): return true
-        case (224...239, _): return true
-        default: return false
-        }
+        return addresses
     }
 }
