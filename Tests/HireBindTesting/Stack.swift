@@ -55,6 +55,7 @@ public struct Stack: Sendable {
         public var receiverFailFirst: [Int] = []
         public var maxBodyBytes = 1_048_576
         public var bodyTimeoutSeconds = 10.0
+        public var headerTimeoutSeconds = 10.0
         public var worker = WorkerSettings(concurrency: 2, leaseSeconds: 30, pollSeconds: 0.1)
         public var logger = Logger(label: "integration")
         public var usersNotInTenant: Set<String> = []
@@ -163,7 +164,9 @@ public struct Stack: Sendable {
     static func configuration(_ options: Options, feishuPort: Int, callbackPort: Int) -> HireBindConfiguration {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-it-\(UUID().uuidString)").path
         return HireBindConfiguration(
-            server: .init(host: "127.0.0.1", port: 0, maxBodyBytes: options.maxBodyBytes, bodyTimeoutSeconds: options.bodyTimeoutSeconds),
+            server: .init(
+                host: "127.0.0.1", port: 0, maxBodyBytes: options.maxBodyBytes, bodyTimeoutSeconds: options.bodyTimeoutSeconds,
+                headerTimeoutSeconds: options.headerTimeoutSeconds),
             database: .init(path: folder + "/hirebind.sqlite"),
             sources: [
                 "workday": .init(secrets: [.environment("WEBHOOK_SECRET")]),

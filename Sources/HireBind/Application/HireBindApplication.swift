@@ -5,6 +5,7 @@ import FeishuAPI
 import Foundation
 import HTTPTypes
 public import Hummingbird
+import HummingbirdCore
 public import JobStore
 public import Logging
 public import MailboxNaming
@@ -96,10 +97,18 @@ public enum HireBindApplication {
             ))
 
         let router = buildRouter(configuration: configuration, secrets: secrets, namer: namer, store: store, shared: shared, metrics: metrics)
+        let headerTimeout = TimeAmount.milliseconds(Int64(configuration.server.headerTimeoutSeconds * 1000))
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.server.idleTimeoutSeconds * 1000)))),
-            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "hirebind"),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [HeaderDeadlineHandler(timeout: headerTimeout)],
+                    idleTimeout: .milliseconds(Int64(configuration.server.idleTimeoutSeconds * 1000))
+                )),
+            configuration: .init(
+                address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "hirebind",
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.server.maxConnections)
+            ),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.server.port) },
             logger: logger
         )

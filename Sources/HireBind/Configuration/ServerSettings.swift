@@ -10,11 +10,17 @@ public struct ServerSettings: Sendable, Codable {
     public var bodyTimeoutSeconds: Double
     /// A connection that sends nothing for this long is closed.
     public var idleTimeoutSeconds: Double
+    /// A request's line and headers must arrive within this long; a client trickling them is cut off.
+    public var headerTimeoutSeconds: Double
+    /// Connections served at once; more wait in the listen backlog.
+    public var maxConnections: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1_048_576, bodyTimeoutSeconds: Double = 10,
-        idleTimeoutSeconds: Double = 30
+        idleTimeoutSeconds: Double = 30, headerTimeoutSeconds: Double = 10, maxConnections: Int = 1000
     ) {
+        self.headerTimeoutSeconds = headerTimeoutSeconds
+        self.maxConnections = maxConnections
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
@@ -30,6 +36,8 @@ public struct ServerSettings: Sendable, Codable {
         maxBodyBytes = try c.value(.maxBodyBytes, default: defaults.maxBodyBytes)
         bodyTimeoutSeconds = try c.value(.bodyTimeoutSeconds, default: defaults.bodyTimeoutSeconds)
         idleTimeoutSeconds = try c.value(.idleTimeoutSeconds, default: defaults.idleTimeoutSeconds)
+        headerTimeoutSeconds = try c.value(.headerTimeoutSeconds, default: defaults.headerTimeoutSeconds)
+        maxConnections = try c.value(.maxConnections, default: defaults.maxConnections)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -37,5 +45,7 @@ public struct ServerSettings: Sendable, Codable {
         case maxBodyBytes = "max_body_bytes"
         case bodyTimeoutSeconds = "body_timeout_seconds"
         case idleTimeoutSeconds = "idle_timeout_seconds"
+        case headerTimeoutSeconds = "header_timeout_seconds"
+        case maxConnections = "max_connections"
     }
 }
