@@ -55,21 +55,12 @@ struct BackfillCommand: AsyncParsableCommand {
             summary = try await backfill.run(entries, dryRun: dryRun) { bar.show($0) }
         } else {
             let feishuSources = configuration.sources.filter { $0.value.scheme == .feishuEvents }.map(\.key).sorted()
-            guard let name = source ?? (feishuSources.count == 1 ? feishuSources.first : nil), let settings = configuration.sources[name] else {
+            guard let name = source ?? (feishuSources.count == 1 ? feishuSources.first : nil), configuration.sources[name] != nil else {
                 throw ValidationError("name the feishu-events source with --source (configured: \(feishuSources.joined(separator: ", ")))")
             }
-            guard let app = secrets.feishuApp else { throw ValidationError("feishu.app_id and feishu.app_secret are needed to read the directory") }
             summary = try await withHTTPClient { httpClient in
-                let feishu = FeishuClient(
-                    httpClient: httpClient, hosts: configuration.feishu.hosts, timeoutSeconds: configuration.feishu.timeoutSeconds, logger: logger)
-                let tenantTokens = TenantAccessTokens(
-                    httpClient: httpClient, hosts: configuration.feishu.hosts, appID: app.appID, appSecret: app.appSecret,
-                    timeoutSeconds: configuration.feishu.timeoutSeconds, logger: logger
-                )
-                let reconciler = DirectoryReconciler(
-                    source: name, settings: settings, feishu: feishu, tenantTokens: tenantTokens, intake: intake, ledger: store, assigner: assigner,
-                    userIDType: configuration.feishu.userIDType, logger: logger
-                )
+                let reconciler = try DirectoryReconciler.standalone(
+                    source: name, configuration: configuration, secrets: secrets, store: store, httpClient: httpClient, logger: logger)
                 FileHandle.standardError.write(Data("reading the Feishu directory below department \(department) …\n".utf8))
                 let people = try await reconciler.people(in: department)
                 return try await reconciler.bindMissing(people, dryRun: dryRun) { bar.show($0) }

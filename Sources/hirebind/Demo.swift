@@ -120,17 +120,8 @@ struct Demo: AsyncParsableCommand {
             group.addTask { try await service.run() }
             guard let port = await servicePort.port() else { return }
 
-            let feishu = FeishuClient(httpClient: httpClient, hosts: configuration.feishu.hosts, timeoutSeconds: 10, logger: logger)
-            let tenantTokens = TenantAccessTokens(
-                httpClient: httpClient, hosts: configuration.feishu.hosts, appID: secrets.feishuApp!.appID, appSecret: secrets.feishuApp!.appSecret,
-                timeoutSeconds: 10, logger: logger
-            )
-            let assigner = MailboxAssigner(namer: try NamingRules.namer(configuration.naming), defaultAdminAccount: configuration.feishu.adminAccount)
-            let intake = JobIntake(store: store, assigner: assigner, userIDType: "open_id", defaultCallbackURL: nil, doorbell: Doorbell())
-            let reconciler = DirectoryReconciler(
-                source: "directory", settings: configuration.sources["directory"]!, feishu: feishu, tenantTokens: tenantTokens, intake: intake,
-                ledger: store, assigner: assigner, userIDType: "open_id", logger: logger
-            )
+            let reconciler = try DirectoryReconciler.standalone(
+                source: "directory", configuration: configuration, secrets: secrets, store: store, httpClient: httpClient, logger: logger)
             let script = DemoScript(
                 client: httpClient, serviceURL: "http://127.0.0.1:\(port)", sandboxURL: "http://127.0.0.1:\(feishuPort)",
                 webhookSecret: webhookSecret,
@@ -299,15 +290,10 @@ struct DemoScript {
         print("   → contact.user.created_v3 delivered; bound \(job["exchange_account"] ?? "?") to \(openID) (the id came with the event)")
 
         print("9. Day one: \(staff.count) people were in the directory before hirebind. `hirebind backfill --from feishu`:")
-        let summary = try await reconciler.bindMissing(try await reconciler.people()) { progress in
-            let filled = 20 * progress.done / max(1, progress.total)
-            FileHandle.standardOutput.write(
-                Data(
-                    "\r   [\(String(repeating: "█", count: filled))\(String(repeating: "░", count: 20 - filled))] \(progress.done)/\(progress.total)"
-                        .utf8))
-        }
+        let bar = ProgressBar(output: .standardOutput, indent: "   ", width: 20)
+        let summary = try await reconciler.bindMissing(try await reconciler.people()) { bar.show($0) }
         print(
-            "\n   → \(summary.queued.count) queued, \(summary.alreadyBound) already bound, \(summary.skipped.count) skipped; run again: nothing is doubled"
+            "   → \(summary.queued.count) queued, \(summary.alreadyBound) already bound, \(summary.skipped.count) skipped; run again: nothing is doubled"
         )
         for planned in summary.queued.prefix(3) { print("     \(planned.name) → \(planned.address)") }
         for planned in summary.queued { _ = try await waitForEmployee(planned.key) }

@@ -291,21 +291,10 @@ public struct Stack: Sendable {
         ]
     }
 
-    /// A reconciler of the `feishu` source against the sandbox directory, as the service and `hirebind backfill` build it.
-    public func reconciler() -> DirectoryReconciler {
-        let logger = Logger(label: "reconciler")
-        let hosts = configuration.feishu.hosts
-        let app = secrets.feishuApp!
-        let assigner = MailboxAssigner(namer: try! NamingRules.namer(configuration.naming), defaultAdminAccount: configuration.feishu.adminAccount)
-        let intake = JobIntake(
-            store: store, assigner: assigner, userIDType: configuration.feishu.userIDType, defaultCallbackURL: nil, doorbell: Doorbell())
-        return DirectoryReconciler(
-            source: "feishu", settings: configuration.sources["feishu"]!,
-            feishu: FeishuClient(httpClient: .shared, hosts: hosts, timeoutSeconds: 5, logger: logger),
-            tenantTokens: TenantAccessTokens(
-                httpClient: .shared, hosts: hosts, appID: app.appID, appSecret: app.appSecret, timeoutSeconds: 5, logger: logger),
-            intake: intake, ledger: store, assigner: assigner, userIDType: configuration.feishu.userIDType, logger: logger
-        )
+    /// A reconciler of the `feishu` source against the sandbox directory, as `hirebind backfill` builds it.
+    public func reconciler() throws -> DirectoryReconciler {
+        try DirectoryReconciler.standalone(
+            source: "feishu", configuration: configuration, secrets: secrets, store: store, httpClient: .shared, logger: Logger(label: "reconciler"))
     }
 
     /// Points the sandbox's event subscription at the `feishu` source, as saving the request URL in the console does

@@ -32,7 +32,7 @@ import Testing
         try await Stack.with { stack in
             // No subscription: the events of these changes are lost, as after a long outage.
             let ids = try await Self.addPeople(stack, ["张伟", "李娜", "王芳"])
-            let reconciler = stack.reconciler()
+            let reconciler = try stack.reconciler()
             let first = try await reconciler.reconcile()
             #expect(first.queued.count == 3)
             #expect(first.unbound == 0)
@@ -71,7 +71,7 @@ import Testing
     @Test func aBackfillStoppedMidwayIsResumedWithoutDoubling() async throws {
         try await Stack.with { stack in
             _ = try await Self.addPeople(stack, (0..<30).map { "张\(["伟", "娜", "芳", "强", "敏"][$0 % 5])\($0)" })
-            let reconciler = stack.reconciler()
+            let reconciler = try stack.reconciler()
             let people = try await reconciler.people()
             #expect(people.count == 30)
 

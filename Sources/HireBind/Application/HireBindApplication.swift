@@ -38,6 +38,8 @@ public enum HireBindApplication {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> [any Service] {
         let shared = Shared(health: FeishuHealth(metrics: metrics))
+        // One intake for the routes, the bind worker's id-only stage and the reconciliation.
+        let intake = jobIntake(configuration: configuration, namer: namer, store: store, shared: shared)
         let feishuSettings = configuration.feishu
         let feishu = FeishuClient(httpClient: httpClient, hosts: feishuSettings.hosts, timeoutSeconds: feishuSettings.timeoutSeconds, logger: logger)
         let tokens = userAccessTokens(
@@ -57,7 +59,7 @@ public enum HireBindApplication {
         // Jobs of id-only events read the person first, with the app's tenant token, then queue the bind.
         if let tenantTokens {
             bindWorker.personReader = PersonReader(feishu: feishu, tenantTokens: tenantTokens, userIDType: feishuSettings.userIDType)
-            bindWorker.intake = jobIntake(configuration: configuration, namer: namer, store: store, shared: shared)
+            bindWorker.intake = intake
         }
         workers.append(bindWorker)
         if let refreshing = tokens as? RefreshingUserAccessToken {
@@ -76,7 +78,6 @@ public enum HireBindApplication {
         }
         // Each Feishu event source's directory is reconciled on its own schedule (the app's tenant token reads it).
         if let tenantTokens {
-            let intake = jobIntake(configuration: configuration, namer: namer, store: store, shared: shared)
             for (name, source) in configuration.sources.sorted(by: { $0.key < $1.key })
             where source.scheme == .feishuEvents && source.reconcileMinutes > 0 {
                 let reconciler = DirectoryReconciler(
@@ -96,7 +97,7 @@ public enum HireBindApplication {
                 pollSeconds: configuration.worker.pollSeconds, doorbell: shared.callbackBell, logger: logger
             ))
 
-        let router = buildRouter(configuration: configuration, secrets: secrets, namer: namer, store: store, shared: shared, metrics: metrics)
+        let router = buildRouter(configuration: configuration, secrets: secrets, intake: intake, store: store, shared: shared, metrics: metrics)
         let headerTimeout = TimeAmount.milliseconds(Int64(configuration.server.headerTimeoutSeconds * 1000))
         let app = Application(
             router: router,
@@ -122,16 +123,15 @@ public enum HireBindApplication {
         configuration: HireBindConfiguration, secrets: ServiceSecrets, namer: MailboxNamer, store: any HireBindStore,
         metrics: HireBindMetrics = HireBindMetrics()
     ) -> Router<BasicRequestContext> {
-        buildRouter(
-            configuration: configuration, secrets: secrets, namer: namer, store: store, shared: Shared(health: FeishuHealth(metrics: metrics)),
-            metrics: metrics)
+        let shared = Shared(health: FeishuHealth(metrics: metrics))
+        let intake = jobIntake(configuration: configuration, namer: namer, store: store, shared: shared)
+        return buildRouter(configuration: configuration, secrets: secrets, intake: intake, store: store, shared: shared, metrics: metrics)
     }
 
     static func buildRouter(
-        configuration: HireBindConfiguration, secrets: ServiceSecrets, namer: MailboxNamer, store: any HireBindStore, shared: Shared,
+        configuration: HireBindConfiguration, secrets: ServiceSecrets, intake: JobIntake, store: any HireBindStore, shared: Shared,
         metrics: HireBindMetrics
     ) -> Router<BasicRequestContext> {
-        let intake = jobIntake(configuration: configuration, namer: namer, store: store, shared: shared)
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
         WebhookRoutes(configuration: configuration, secrets: secrets, intake: intake, drain: shared.drain, metrics: metrics).addRoutes(to: router)

@@ -1,9 +1,10 @@
 // DirectoryReconciler: the Feishu directory compared with the store: a bind for each active person with none,
 // an unbind for each bound person who left. Reconciliation and `hirebind backfill --from feishu` share it.
 
+public import AsyncHTTPClient
 public import FeishuAPI
 import Foundation
-public import HireBindCore
+import HireBindCore
 public import JobStore
 public import Logging
 import MailboxNaming
@@ -96,6 +97,34 @@ public struct DirectoryReconciler: Sendable {
             if case .created = try await intake.accept(departure, source: source, resultsTo: .only(callbackURL)) { unbound += 1 }
         }
         return unbound
+    }
+
+    /// A reconciler outside the service (`hirebind backfill`, the demo, tests): its own client and tenant token
+    /// cache on `httpClient`, and an intake on `store` named by the configuration's rules.
+    /// - Throws: ``ConfigurationError`` when the source is not configured, the app has no credentials, or the
+    ///   naming rules cannot be built.
+    public static func standalone(
+        source: String, configuration: HireBindConfiguration, secrets: ServiceSecrets, store: any HireBindStore, httpClient: HTTPClient,
+        logger: Logger
+    ) throws(ConfigurationError) -> DirectoryReconciler {
+        guard let settings = configuration.sources[source] else { throw ConfigurationError(key: "sources.\(source)", "no such source is configured") }
+        guard let app = secrets.feishuApp else {
+            throw ConfigurationError(key: "feishu.app_id", "reading the directory needs feishu.app_id and feishu.app_secret")
+        }
+        let hosts = configuration.feishu.hosts
+        let assigner = MailboxAssigner(namer: try NamingRules.namer(configuration.naming), defaultAdminAccount: configuration.feishu.adminAccount)
+        let intake = JobIntake(
+            store: store, assigner: assigner, userIDType: configuration.feishu.userIDType, defaultCallbackURL: configuration.callbacks.defaultURL,
+            doorbell: Doorbell()
+        )
+        return DirectoryReconciler(
+            source: source, settings: settings,
+            feishu: FeishuClient(httpClient: httpClient, hosts: hosts, timeoutSeconds: configuration.feishu.timeoutSeconds, logger: logger),
+            tenantTokens: TenantAccessTokens(
+                httpClient: httpClient, hosts: hosts, appID: app.appID, appSecret: app.appSecret, timeoutSeconds: configuration.feishu.timeoutSeconds,
+                logger: logger),
+            intake: intake, ledger: store, assigner: assigner, userIDType: configuration.feishu.userIDType, logger: logger
+        )
     }
 
     /// A whole pass: read the directory, bind the missing, unbind the leavers.
