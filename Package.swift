@@ -34,12 +34,29 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        .target(name: "Secrets", swiftSettings: swiftSettings),
+        .target(name: "Secrets", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .target(name: "HireBindCore", dependencies: ["Secrets"], swiftSettings: swiftSettings),
 
         // Stores, clients, naming, signatures: each depends on core types only.
         .target(name: "WebhookSignature", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         .target(name: "MailboxNaming", swiftSettings: swiftSettings),
+        .systemLibrary(
+            name: "CLDAP",
+            pkgConfig: "ldap",
+            providers: [.apt(["libldap-dev"])]
+        ),
+        .target(
+            name: "MailboxDirectory",
+            dependencies: [
+                "Secrets", "CLDAP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "JobStore",
             dependencies: [
@@ -64,7 +81,7 @@ let package = Package(
         .target(
             name: "HireBind",
             dependencies: [
-                "HireBindCore", "Secrets", "JobStore", "FeishuAPI", "MailboxNaming", "WebhookSignature",
+                "HireBindCore", "Secrets", "JobStore", "FeishuAPI", "MailboxNaming", "MailboxDirectory", "WebhookSignature",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),

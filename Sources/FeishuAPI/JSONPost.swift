@@ -2,9 +2,10 @@
 
 import AsyncHTTPClient
 import Foundation
-public import Logging
+import Logging
 import NIOCore
 import NIOHTTP1
+import Secrets
 
 /// One POST of a flat JSON object to a token endpoint, which answers its fields at the top level of a JSON body.
 enum JSONPost {
@@ -29,15 +30,5 @@ enum JSONPost {
             status: Int(response.status.code), logID: response.headers.first(name: FeishuClient.logIDHeader),
             answer: try? JSONDecoder().decode(Answer.self, from: Data(bytes.readableBytesView))
         )
-    }
-}
-
-extension Logger {
-    /// The logger handed to the HTTP client: at trace level async-http-client logs parts of request and response
-    /// bodies, which carry tokens and app secrets. It gets at most info, whatever the service's level.
-    public var forHTTPClient: Logger {
-        var quiet = self
-        if quiet.logLevel < .info { quiet.logLevel = .info }
-        return quiet
     }
 }

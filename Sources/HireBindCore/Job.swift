@@ -1,5 +1,7 @@
 // Job: a bind or unbind job as workers and the admin API see it, its status, failures and the HR result.
 
+public import Foundation
+
 /// Where a bind job stands.
 public enum JobStatus: String, Sendable, Codable, CaseIterable {
     /// Waiting for a worker (new, or scheduled for a retry).
@@ -80,6 +82,8 @@ public struct BindJob: Sendable, Hashable, Codable {
     public var lastError: JobFailure?
     /// Why the job got its address (rule set, romanised names, each candidate tried), as the naming rules wrote it.
     public var namingTrace: JSONValue?
+    /// When the event that made the job arrived (the mailbox directory's wait window counts from it).
+    public var receivedAt: Date?
 
     public init(
         id: String, kind: JobKind = .bind, source: String, eventID: String, employeeID: String, feishuUserID: String,
@@ -87,8 +91,9 @@ public struct BindJob: Sendable, Hashable, Codable {
         exchangeAccount: String, adminAccount: String, userIDType: String, callbackURL: String?,
         status: JobStatus, attempts: Int, bindingID: String? = nil, syncStatus: String? = nil, followingSync: Bool = false,
         targetJobID: String? = nil, outcomeUnknown: Bool = false, callbacksQueued: Int = 0, lastError: JobFailure? = nil,
-        namingTrace: JSONValue? = nil
+        namingTrace: JSONValue? = nil, receivedAt: Date? = nil
     ) {
+        self.receivedAt = receivedAt
         self.outcomeUnknown = outcomeUnknown
         self.callbacksQueued = callbacksQueued
         self.id = id
@@ -132,6 +137,7 @@ public struct BindJob: Sendable, Hashable, Codable {
         case bindingID = "exchange_binding_id"
         case lastError = "last_error"
         case namingTrace = "naming_trace"
+        case receivedAt = "received_at"
     }
 }
 

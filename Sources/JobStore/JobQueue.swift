@@ -1,7 +1,7 @@
 // JobQueue: the store's contract for bind and unbind jobs: lease, renew, retry, settle, requeue.
 
 public import Foundation
-import HireBindCore
+public import HireBindCore
 
 /// The queue of bind and unbind jobs. A job is held by one worker at a time, through a lease; every settling
 /// call checks the lease and throws ``LeaseLostError`` when another worker took the job over.
@@ -18,6 +18,11 @@ public protocol JobQueue: Sendable {
 
     /// Keeps the Feishu user id the worker looked up, so that later attempts do not look it up again.
     func resolveUserID(_ lease: JobLease, userID: String) async throws
+
+    /// Keeps what the mailbox directory answered (`namingTrace`) and makes `address` the job's address: the same
+    /// one it had, or the one the directory holds for the person (adopted), claimed in the address ledger in the
+    /// same transaction unless another person's job holds it.
+    func recordMailboxCheck(_ lease: JobLease, address: String, namingTrace: JSONValue?) async throws -> MailboxClaim
 
     /// Schedules another attempt at `retryAt`, recording `attempt`. A rate-limited attempt is recorded but does
     /// not count against the job's attempt limit (`countsAsAttempt: false`). `outcomeUnknown` marks the job for

@@ -246,6 +246,14 @@ public enum RequeueOutcome: Sendable, Hashable {
     case notRetryable(String)
 }
 
+/// What recording a mailbox directory check did to the job's address.
+public enum MailboxClaim: Sendable, Hashable {
+    /// The trace is kept; the job's address is the one given (claimed for it when it was another).
+    case recorded
+    /// The address is another job's (not of the same person): the job keeps its own address.
+    case heldBy(jobID: String)
+}
+
 /// An offboarding event whose employee has no bind job here.
 public struct UnknownEmployeeError: Error, Sendable, CustomStringConvertible {
     public var employeeID: String

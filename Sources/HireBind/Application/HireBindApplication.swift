@@ -61,6 +61,9 @@ public enum HireBindApplication {
             bindWorker.personReader = PersonReader(feishu: feishu, tenantTokens: tenantTokens, userIDType: feishuSettings.userIDType)
             bindWorker.intake = intake
         }
+        // Before each bind, Exchange's directory is asked whose mailbox the address is (mailbox_directory:).
+        bindWorker.mailboxGate = MailboxDirectories.gate(
+            configuration.mailboxDirectory, secret: secrets.mailboxDirectorySecret, httpClient: httpClient, logger: logger)
         workers.append(bindWorker)
         if let refreshing = tokens as? RefreshingUserAccessToken {
             let margin = feishuSettings.oauth.refreshMarginSeconds

@@ -68,6 +68,29 @@ public final class HireBindMetrics: Sendable {
             .increment(by: Int64(unbound))
     }
 
+    /// A mailbox directory check before a bind: `decision` confirmed, adopted, recheck, failed or operator.
+    func mailboxCheck(mode: String, decision: MailboxGate.Decision) {
+        let label =
+            switch decision {
+            case .proceed(_, let adopted): adopted ? "adopted" : "confirmed"
+            case .recheck: "recheck"
+            case .fail: "failed"
+            case .waitForOperator: "operator"
+            }
+        registry.makeCounter(
+            name: "hirebind_mailbox_checks_total", labels: [("mode", mode), ("decision", label)],
+            help: "Mailbox directory checks before a bind, by mode and decision."
+        ).increment()
+    }
+
+    /// A bind refused because the address is someone else's, the account is disabled, ambiguous or differs.
+    func mailboxRefused(reason: String) {
+        registry.makeCounter(
+            name: "hirebind_mailbox_refusals_total", labels: [("reason", reason)],
+            help: "Binds refused by the mailbox directory check (someone_else is a leak prevented)."
+        ).increment()
+    }
+
     /// Whether jobs are waiting for an operator to fix Feishu credentials.
     func waitingForOperator(_ waiting: Bool) {
         waitingForOperatorGauge.set(to: waiting ? 1 : 0)

@@ -14,6 +14,8 @@ public struct ServiceSecrets: Sendable {
     public var adminToken: Secret?
     /// The Verification Token and Encrypt Keys of each `feishu-events` source.
     public var feishuEventSecrets: [String: FeishuEventSecrets] = [:]
+    /// The mailbox directory's Graph client secret or LDAP bind password; nil without a directory.
+    public var mailboxDirectorySecret: Secret?
 
     public init(
         sourceSecrets: [String: [SigningSecret]], feishuUserAccessToken: Secret?, feishuApp: FeishuAppCredentials? = nil,
@@ -96,6 +98,12 @@ public struct ServiceSecrets: Sendable {
             adminToken: adminToken
         )
         resolved.feishuEventSecrets = feishuEventSecrets
+        let directory = configuration.mailboxDirectory
+        switch directory.backend {
+        case .graph: resolved.mailboxDirectorySecret = try directory.graph?.clientSecret.resolve(environment: environment)
+        case .ldap: resolved.mailboxDirectorySecret = try directory.ldap?.bindPassword.resolve(environment: environment)
+        case nil: break
+        }
         return resolved
     }
 }

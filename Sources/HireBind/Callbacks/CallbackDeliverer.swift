@@ -6,6 +6,7 @@ import Foundation
 import HireBindCore
 public import JobStore
 public import Logging
+import Secrets
 import NIOCore
 import NIOHTTP1
 public import ServiceLifecycle

@@ -17,12 +17,15 @@ public struct HireBindConfiguration: Sendable, Codable {
     public var callbacks: CallbackSettings
     public var admin: AdminSettings
     public var sandbox: SandboxSettings
+    public var mailboxDirectory: MailboxDirectorySettings
 
     public init(
         server: ServerSettings = .init(), database: DatabaseSettings = .init(), sources: [String: SourceSettings],
         naming: NamingSettings, feishu: FeishuSettings, worker: WorkerSettings = .init(),
-        callbacks: CallbackSettings = .init(), admin: AdminSettings = .init(), sandbox: SandboxSettings = .init()
+        callbacks: CallbackSettings = .init(), admin: AdminSettings = .init(), sandbox: SandboxSettings = .init(),
+        mailboxDirectory: MailboxDirectorySettings = .init()
     ) {
+        self.mailboxDirectory = mailboxDirectory
         self.server = server
         self.database = database
         self.sources = sources
@@ -45,7 +48,8 @@ public struct HireBindConfiguration: Sendable, Codable {
             worker: try c.value(.worker, default: .init()),
             callbacks: try c.value(.callbacks, default: .init()),
             admin: try c.value(.admin, default: .init()),
-            sandbox: try c.value(.sandbox, default: .init())
+            sandbox: try c.value(.sandbox, default: .init()),
+            mailboxDirectory: try c.value(.mailboxDirectory, default: .init())
         )
     }
 
@@ -87,18 +91,23 @@ public struct HireBindConfiguration: Sendable, Codable {
         guard worker.concurrency > 0 else { throw ConfigurationError(key: "worker.concurrency", "must be positive") }
         guard worker.leaseSeconds > 0 else { throw ConfigurationError(key: "worker.lease_seconds", "must be positive") }
         try validateFeishu()
+        let policy: NamingPolicy
         do {
-            _ = try MailboxNamer(policy: try NamingRules.policy(naming))
+            policy = try NamingRules.policy(naming)
+            _ = try MailboxNamer(policy: policy)
         } catch let error as ConfigurationError {
             throw error
         } catch {
             throw ConfigurationError(key: "naming", "\(error)")
         }
+        try mailboxDirectory.validate(ruleSetNames: Set(policy.ruleSets.map(\.name)))
     }
 
     /// What is allowed but worth changing, or needs doing in the Feishu console; `check-config` prints it.
     public func advice() -> [String] {
         var advice: [String] = []
+        let ruleSetNames = ((try? NamingRules.policy(naming))?.ruleSets.map(\.name)) ?? []
+        advice += mailboxDirectory.advice(ruleSetNames: ruleSetNames)
         for (name, source) in sources.sorted(by: { $0.key < $1.key }) where source.scheme == .hubSignature {
             advice.append(
                 "sources.\(name): hub-signature-256 has no timestamp, hence no replay window: a captured request can be replayed; prefer standard-webhooks"
@@ -155,6 +164,7 @@ public struct HireBindConfiguration: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case server, database, sources, naming, feishu, worker, callbacks, admin, sandbox
+        case mailboxDirectory = "mailbox_directory"
     }
 }
 

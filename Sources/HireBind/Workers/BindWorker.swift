@@ -28,6 +28,8 @@ public struct BindWorker: Service {
     /// For jobs of id-only events: the person is read, then their bind job queued through the intake.
     var personReader: PersonReader?
     var intake: JobIntake?
+    /// Asks Exchange's directory whose mailbox the address is before binding it (`mailbox_directory:`).
+    var mailboxGate: MailboxGate?
 
     init(
         store: any JobQueue & AdminQueries, feishu: FeishuClient, tokens: any UserAccessTokens, resolver: UserIDResolver,
@@ -151,6 +153,9 @@ public struct BindWorker: Service {
 
     func bind(_ lease: JobLease, logger: Logger) async -> Step {
         var job = lease.job
+        if let mailboxGate, let setback = await checkMailbox(mailboxGate, lease: lease, job: &job, logger: logger) {
+            return .setback(setback)
+        }
         do throws(FeishuCallError) {
             if job.feishuUserID.isEmpty {
                 guard let userID = try await resolver.userID(for: job) else {
@@ -168,6 +173,49 @@ public struct BindWorker: Service {
             return .bound(job, answer.value, logID: answer.logID)
         } catch {
             return .setback(Setback(error))
+        }
+    }
+
+    /// Asks the mailbox directory before the bind: nil to go on (with `job`'s address confirmed or adopted),
+    /// else why not. What the directory answered is kept in the job's trace either way.
+    func checkMailbox(_ gate: MailboxGate, lease: JobLease, job: inout BindJob, logger: Logger) async -> Setback? {
+        let outcome = await gate.check(job)
+        guard let directoryTrace = outcome.trace else { return nil }
+        var trace: [String: JSONValue] = if case .object(let fields)? = job.namingTrace { fields } else { [:] }
+        trace["directory"] = directoryTrace
+        var address = job.exchangeAccount
+        if case .proceed(let confirmed, _) = outcome.decision { address = confirmed }
+        let claim: MailboxClaim
+        do {
+            claim = try await store.recordMailboxCheck(lease, address: address, namingTrace: .object(trace))
+        } catch {
+            return Setback(failure: JobFailure(code: "store", message: "\(error)", hint: "hirebind retries."), errorClass: .retry)
+        }
+        job.namingTrace = .object(trace)
+        metrics.mailboxCheck(mode: outcome.mode.rawValue, decision: outcome.decision)
+        switch outcome.decision {
+        case .proceed(let address, let adopted):
+            if case .heldBy(let holder) = claim {
+                metrics.mailboxRefused(reason: MailboxVerdict.Refusal.heldByAnotherJob.rawValue)
+                let failure = JobFailure(
+                    code: "mailbox_held_by_another_job",
+                    message: "\(address), the directory's mailbox for \(job.employeeID), is held by hirebind job \(holder) of another person",
+                    hint: "Look at both jobs' traces; fix the directory or the other job, then retry this one.")
+                return Setback(failure: failure, errorClass: .permanent)
+            }
+            if adopted {
+                logger.info(
+                    "address adopted from the mailbox directory", metadata: ["computed_address": "\(job.exchangeAccount)", "exchange_account": "\(address)"])
+            }
+            job.exchangeAccount = address
+            return nil
+        case .recheck(let failure, let seconds):
+            return Setback(failure: failure, errorClass: .rateLimited, retryAfter: seconds)
+        case .fail(let failure, let refusal):
+            if let refusal { metrics.mailboxRefused(reason: refusal.rawValue) }
+            return Setback(failure: failure, errorClass: .permanent)
+        case .waitForOperator(let failure):
+            return Setback(failure: failure, errorClass: .waitForOperator)
         }
     }
 

@@ -2,7 +2,7 @@
 
 public import Foundation
 import GRDB
-import HireBindCore
+public import HireBindCore
 
 extension SQLiteJobStore: JobQueue {
     public func leaseJob(for seconds: Double, now: Date) async throws -> JobLease? {
@@ -38,6 +38,33 @@ extension SQLiteJobStore: JobQueue {
         try await pool.write { db in
             try Self.requireLease(db, lease)
             try db.execute(sql: "UPDATE jobs SET feishu_user_id = ? WHERE id = ?", arguments: [userID, lease.job.id])
+        }
+    }
+
+    public func recordMailboxCheck(_ lease: JobLease, address: String, namingTrace: JSONValue?) async throws -> MailboxClaim {
+        let job = lease.job
+        let trace = try Self.json(namingTrace) ?? "null"
+        return try await pool.write { db in
+            try Self.requireLease(db, lease)
+            if address.lowercased() != job.exchangeAccount.lowercased() {
+                // The ledger's holder of the address, unless it is a job of the same person from the same source.
+                let holder = try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT mailboxes.job_id FROM mailboxes JOIN jobs ON jobs.id = mailboxes.job_id
+                        WHERE mailboxes.address = ? AND mailboxes.job_id != ? AND NOT (jobs.source = ? AND jobs.employee_id = ?)
+                        """,
+                    arguments: [address, job.id, job.source, job.employeeID])
+                if let holder {
+                    try db.execute(sql: "UPDATE jobs SET naming_trace = ? WHERE id = ?", arguments: [trace, job.id])
+                    return .heldBy(jobID: holder)
+                }
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO mailboxes (address, job_id, reserved_at) VALUES (?, ?, ?)",
+                    arguments: [address, job.id, Date().timeIntervalSince1970])
+            }
+            try db.execute(sql: "UPDATE jobs SET exchange_account = ?, naming_trace = ? WHERE id = ?", arguments: [address, trace, job.id])
+            return .recorded
         }
     }
 

@@ -15,7 +15,8 @@ enum SQLiteRows {
             syncStatus: row["sync_status"], followingSync: (row["sync_next_check_at"] as Double?) != nil,
             targetJobID: row["target_job_id"], outcomeUnknown: row["outcome_unknown"], callbacksQueued: row["callbacks_queued"],
             lastError: try decode(JobFailure.self, row["last_error"]),
-            namingTrace: try decode(JSONValue.self, row["naming_trace"])
+            namingTrace: try decode(JSONValue.self, row["naming_trace"]),
+            receivedAt: (row["created_at"] as Double?).map(Date.init(timeIntervalSince1970:))
         )
     }
 
