@@ -164,6 +164,15 @@ let package = Package(
         .testTarget(name: "MailboxNamingTests", dependencies: ["MailboxNaming"], swiftSettings: swiftSettings),
         .testTarget(name: "HireBindCoreTests", dependencies: ["HireBindCore"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "MailboxDirectoryTests",
+            dependencies: [
+                "MailboxDirectory", "HireBindTesting", "FeishuSandbox", "DryRun", "Secrets",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "JobStoreTests",
             dependencies: ["JobStore", "HireBindCore", "HireBindTesting", "Secrets"],
             swiftSettings: swiftSettings
@@ -192,7 +201,7 @@ let package = Package(
             name: "HireBindTests",
             dependencies: [
                 "HireBind", "HireBindCore", "JobStore", "FeishuAPI", "FeishuSandbox", "WebhookSignature", "DryRun", "HireBindTesting",
-                "MailboxNaming", "Secrets",
+                "MailboxNaming", "MailboxDirectory", "Secrets",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

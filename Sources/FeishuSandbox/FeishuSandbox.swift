@@ -21,9 +21,12 @@ public struct FeishuSandbox: Sendable {
     let coreHR = SandboxCoreHR()
     /// The app's event subscription: directory changes are delivered to its request URL.
     public let events: SandboxEventPublisher
+    /// Microsoft Graph and Entra's token endpoint, for the mailbox directory (`/v1.0/users`, `/{tenant}/oauth2/v2.0/token`).
+    public let graph: SandboxGraph
 
     public init(configuration: SandboxConfiguration, state: SandboxState = SandboxState()) {
         self.configuration = configuration
+        self.graph = SandboxGraph(configuration: configuration.graph)
         self.state = state
         self.events = SandboxEventPublisher(subscription: configuration.eventSubscription, appID: configuration.appID)
     }
@@ -67,6 +70,7 @@ public struct FeishuSandbox: Sendable {
         addDirectoryRoutes(to: router)
         addDirectoryReadRoutes(to: router)
         addCoreHRRoutes(to: router)
+        addGraphRoutes(to: router)
         // Not Feishu's: what the sandbox tenant holds, for dry runs and the crash test to check.
         router.get("/sandbox/bindings") { _, _ in
             let bindings = await self.state.allBindings().map { binding in

@@ -38,6 +38,8 @@ public struct SandboxConfiguration: Sendable {
     public var eventSubscription: SandboxEventSubscription?
     /// Exchange accounts whose calendar sync ends in `err`.
     public var syncFailingAccounts: Set<String> = []
+    /// The simulated Entra ID tenant for the mailbox directory.
+    public var graph = GraphSandboxConfiguration()
 
     public init(
         superAdminTokens: Set<String>,

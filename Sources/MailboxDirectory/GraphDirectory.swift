@@ -130,7 +130,8 @@ public struct GraphDirectory: MailboxDirectory {
 
     func send(_ request: HTTPClientRequest) async throws(MailboxDirectoryError) -> (Int, HTTPHeaders, Data) {
         do {
-            let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(configuration.timeoutSeconds * 1000)), logger: logger.forHTTPClient)
+            let response = try await httpClient.execute(
+                request, timeout: .milliseconds(Int64(configuration.timeoutSeconds * 1000)), logger: logger.forHTTPClient)
             let bytes = try await response.body.collect(upTo: 4 << 20)
             return (Int(response.status.code), response.headers, Data(bytes.readableBytesView))
         } catch {

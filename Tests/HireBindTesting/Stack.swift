@@ -72,6 +72,8 @@ public struct Stack: Sendable {
         public var routerOnly = false
         /// How often the `feishu` source's directory is reconciled; 0 (the default here) runs no reconciliation.
         public var reconcileMinutes = 0.0
+        /// The `mailbox_directory:` section, given the sandbox's URL (where its Graph simulator listens).
+        public var mailboxDirectory: @Sendable (_ sandboxURL: String) -> MailboxDirectorySettings = { _ in MailboxDirectorySettings() }
 
         /// The defaults, changed by `change`: `.init { $0.maxAttempts = 1 }`.
         public init(_ change: (inout Options) -> Void = { _ in }) {
@@ -99,7 +101,24 @@ public struct Stack: Sendable {
         "FEISHU_APP_SECRET": appSecret,
         "FEISHU_VERIFICATION_TOKEN": verificationToken,
         "FEISHU_ENCRYPT_KEY": encryptKey,
+        "GRAPH_CLIENT_SECRET": GraphSandboxConfiguration().clientSecret,
     ]
+
+    /// A `mailbox_directory:` on the sandbox's Graph simulator, rechecking fast.
+    public static func graphDirectory(
+        _ sandboxURL: String, mode: MailboxDirectorySettings.Mode, waitHours: Double = 1, change: (inout MailboxDirectorySettings) -> Void = { _ in }
+    ) -> MailboxDirectorySettings {
+        let sandbox = GraphSandboxConfiguration()
+        var settings = MailboxDirectorySettings(
+            backend: .graph, mode: mode, waitForMailboxHours: waitHours, recheckMinSeconds: 0.2, recheckMaxSeconds: 0.5,
+            unavailableRetrySeconds: 0.2,
+            graph: GraphSettings(
+                tenantID: sandbox.tenantID, clientID: sandbox.clientID, clientSecret: .environment("GRAPH_CLIENT_SECRET"),
+                authorityURL: sandboxURL, graphURL: sandboxURL, timeoutSeconds: 2)
+        )
+        change(&settings)
+        return settings
+    }
 
     /// Runs `body` with a fresh stack; everything is shut down afterwards.
     public static func with(_ options: Options = Options(), _ body: @Sendable (Stack) async throws -> Void) async throws {
@@ -190,7 +209,8 @@ public struct Stack: Sendable {
                 retry: options.callbackRetry, maxAgeHours: options.callbackMaxAgeHours, allowedHosts: ["127.0.0.1"],
                 allowPrivateAddresses: options.allowPrivateCallbacks
             ),
-            admin: .init(token: .environment("ADMIN_TOKEN"))
+            admin: .init(token: .environment("ADMIN_TOKEN")),
+            mailboxDirectory: options.mailboxDirectory("http://127.0.0.1:\(feishuPort)")
         )
     }
 
@@ -370,6 +390,16 @@ public struct Stack: Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         return seen
+    }
+
+    /// Polls the admin API until `condition` holds for the job's record (or `seconds` pass); returns the last seen.
+    public func job(_ id: String, until condition: ([String: Any]) -> Bool, seconds: Double = 15) async throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let job = try await admin("/v1/jobs/\(id)").json["job"] as? [String: Any], condition(job) { return job }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw StackError.timeout("job \(id) did not reach the condition within \(seconds) s")
     }
 
     /// Polls the admin API until the job leaves queued/running.

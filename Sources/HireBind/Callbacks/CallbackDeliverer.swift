@@ -6,9 +6,9 @@ import Foundation
 import HireBindCore
 public import JobStore
 public import Logging
-import Secrets
 import NIOCore
 import NIOHTTP1
+import Secrets
 public import ServiceLifecycle
 public import WebhookSignature
 

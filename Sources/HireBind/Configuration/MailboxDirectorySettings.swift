@@ -75,7 +75,8 @@ public struct MailboxDirectorySettings: Sendable, Codable {
     func validate(ruleSetNames: Set<String>) throws(ConfigurationError) {
         for name in ruleSets.keys.sorted() where !ruleSetNames.contains(name) {
             throw ConfigurationError(
-                key: "mailbox_directory.rule_sets.\(name)", "no naming rule set is called \(name) (they are \(ruleSetNames.sorted().joined(separator: ", ")))")
+                key: "mailbox_directory.rule_sets.\(name)",
+                "no naming rule set is called \(name) (they are \(ruleSetNames.sorted().joined(separator: ", ")))")
         }
         guard waitForMailboxHours > 0 else { throw ConfigurationError(key: "mailbox_directory.wait_for_mailbox_hours", "must be positive") }
         guard recheckMinSeconds > 0, recheckMaxSeconds >= recheckMinSeconds else {
@@ -105,7 +106,8 @@ public struct MailboxDirectorySettings: Sendable, Codable {
         }
         return ruleSetNames.compactMap { name in
             switch mode(forRuleSet: name) {
-            case .off: "mailbox_directory: rule set \(name) is off: hirebind is the naming authority there and binds without asking \(backend.rawValue)"
+            case .off:
+                "mailbox_directory: rule set \(name) is off: hirebind is the naming authority there and binds without asking \(backend.rawValue)"
             case .verify, .adopt: nil
             }
         }
@@ -165,7 +167,8 @@ public struct GraphSettings: Sendable, Codable {
                 throw ConfigurationError(key: "mailbox_directory.graph.\(key)", "an https URL (http only for a loopback sandbox)")
             }
         }
-        let attribute = #"^(employeeId|userPrincipalName|mail|onPremisesExtensionAttributes/extensionAttribute([1-9]|1[0-5])|extension_[0-9a-fA-F]{32}_[A-Za-z0-9_]+)$"#
+        let attribute =
+            #"^(employeeId|userPrincipalName|mail|onPremisesExtensionAttributes/extensionAttribute([1-9]|1[0-5])|extension_[0-9a-fA-F]{32}_[A-Za-z0-9_]+)$"#
         guard identityAttribute.range(of: attribute, options: .regularExpression) != nil else {
             throw ConfigurationError(
                 key: "mailbox_directory.graph.identity_attribute",

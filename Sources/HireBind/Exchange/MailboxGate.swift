@@ -114,7 +114,8 @@ public struct MailboxGate: Sendable {
             return .waitForOperator(
                 JobFailure(
                     code: "mailbox_directory_credentials", message: error.description,
-                    hint: "Fix mailbox_directory's credentials or permissions (Graph: User.Read.All granted by an admin; LDAP: the bind DN and password)."
+                    hint:
+                        "Fix mailbox_directory's credentials or permissions (Graph: User.Read.All granted by an admin; LDAP: the bind DN and password)."
                 ))
         case .misconfigured:
             return .waitForOperator(

@@ -61,7 +61,8 @@ public enum MailboxVerdict: Sendable, Equatable {
             return .refuse(
                 JobFailure(
                     code: "mailbox_of_someone_else",
-                    message: "the directory says \(computed) is another person's mailbox: binding it would show that person's calendar to \(identity)",
+                    message:
+                        "the directory says \(computed) is another person's mailbox: binding it would show that person's calendar to \(identity)",
                     hint:
                         "Give this person their own address (adjust the naming rules, or use mailbox_directory mode adopt once their mailbox exists), then retry the job."
                 ),

@@ -205,7 +205,8 @@ public struct BindWorker: Service {
             }
             if adopted {
                 logger.info(
-                    "address adopted from the mailbox directory", metadata: ["computed_address": "\(job.exchangeAccount)", "exchange_account": "\(address)"])
+                    "address adopted from the mailbox directory",
+                    metadata: ["computed_address": "\(job.exchangeAccount)", "exchange_account": "\(address)"])
             }
             job.exchangeAccount = address
             return nil
