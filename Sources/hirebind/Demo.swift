@@ -9,6 +9,7 @@ import Foundation
 import HireBind
 import HireBindCore
 import JobStore
+import MailboxNaming
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -40,6 +41,7 @@ struct Demo: AsyncParsableCommand {
             "HIREBIND_ADMIN_TOKEN": Hex.encode(Self.randomBytes(24)),
             "HIREBIND_FEISHU_VERIFICATION_TOKEN": Hex.encode(Self.randomBytes(16)),
             "HIREBIND_FEISHU_ENCRYPT_KEY": Hex.encode(Self.randomBytes(16)),
+            "HIREBIND_GRAPH_CLIENT_SECRET": Hex.encode(Self.randomBytes(16)),
         ]
 
         let receiver = CallbackReceiver(secret: callbackSecret)
@@ -50,6 +52,10 @@ struct Demo: AsyncParsableCommand {
             SandboxUser(
                 openID: "ou_demo_zhangwei_2", userID: "zhang.wei.2", unionID: "on_demo_zhangwei_2", email: nil, mobile: "+8613800001002"
             ))
+        // The Entra ID tenant of the Exchange Online company: its fixtures, and 孙丽's namesake hired years ago.
+        sandboxConfiguration.graph.clientSecret = environment["HIREBIND_GRAPH_CLIENT_SECRET"]!
+        sandboxConfiguration.graph.users.append(
+            GraphUser(displayName: "Li Sun", userPrincipalName: "li.sun@example.com", mail: "li.sun@example.com", employeeId: "E0042"))
         let sandbox = FeishuSandbox(configuration: sandboxConfiguration)
         let receiverPort = PortAnnouncement(), sandboxPort = PortAnnouncement(), servicePort = PortAnnouncement()
         let helpers = ServiceGroup(
@@ -88,7 +94,11 @@ struct Demo: AsyncParsableCommand {
                         encryptKeys: [.environment("HIREBIND_FEISHU_ENCRYPT_KEY")], reconcileMinutes: 0
                     ),
                 ],
-                naming: .init(domain: "example.com"),
+                // People of the company on Exchange Online get their address from its directory; the rest from the rules.
+                naming: .init(ruleSets: [
+                    NamingRuleSet(name: "exchange-online", when: RuleCondition(company: ["Exchange Online"]), domain: "example.com"),
+                    NamingRuleSet(name: "default", domain: "example.com"),
+                ]),
                 feishu: .init(
                     baseURL: "http://127.0.0.1:\(feishuPort)", accountsURL: "http://127.0.0.1:\(feishuPort)",
                     adminAccount: "exchange-admin@example.com",
@@ -100,7 +110,14 @@ struct Demo: AsyncParsableCommand {
                 callbacks: .init(
                     defaultURL: "http://127.0.0.1:\(callbackPort)/hr/callback", secret: .environment("HIREBIND_CALLBACK_SECRET"),
                     allowPrivateAddresses: true),
-                admin: .init(token: .environment("HIREBIND_ADMIN_TOKEN"))
+                admin: .init(token: .environment("HIREBIND_ADMIN_TOKEN")),
+                mailboxDirectory: .init(
+                    backend: .graph, mode: .off, ruleSets: ["exchange-online": .adopt], recheckMinSeconds: 0.5, recheckMaxSeconds: 1,
+                    graph: .init(
+                        tenantID: sandbox.configuration.graph.tenantID, clientID: sandbox.configuration.graph.clientID,
+                        clientSecret: .environment("HIREBIND_GRAPH_CLIENT_SECRET"), authorityURL: "http://127.0.0.1:\(feishuPort)",
+                        graphURL: "http://127.0.0.1:\(feishuPort)")
+                )
             )
             let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
             let store = try SQLiteJobStore(path: configuration.database.path)
@@ -133,6 +150,7 @@ struct Demo: AsyncParsableCommand {
                 hirebind dry run: everything runs in this process on 127.0.0.1; nothing leaves the machine.
                   store     SQLite (WAL) at \(configuration.database.path)
                   Feishu    sandbox at http://127.0.0.1:\(feishuPort)
+                  Exchange  Microsoft Graph simulator at http://127.0.0.1:\(feishuPort)/v1.0/users
                   service   hirebind at http://127.0.0.1:\(port)
                   callbacks HR receiver at http://127.0.0.1:\(callbackPort)/hr/callback
 
@@ -260,12 +278,42 @@ struct DemoScript {
         print("   → \(forged.0) Unauthorized: \((forged.1["error"] as? [String: Any])?["message"] ?? "")")
 
         try await directorySteps()
+        try await exchangeSteps()
 
         let callbacks = await receiver.inbox.all()
         let bindings = await sandbox.state.allBindings()
         print(
-            "\nDry run complete: \(bindings.count) bindings in Feishu, \(callbacks.filter(\.signatureValid).count) signed HR callbacks delivered, 1 forgery refused."
+            "\nDry run complete: \(bindings.count) bindings in Feishu, \(callbacks.filter(\.signatureValid).count) signed HR callbacks delivered, 1 forgery refused, 1 leak prevented."
         )
+    }
+
+    /// The Exchange side: for the company on Exchange Online, Microsoft Graph is asked whose mailbox an address is.
+    func exchangeSteps() async throws {
+        print("10. The Exchange Online company hires 陈芳 (E1004); its mailbox was made by Entra ID as f.chen@example.com.")
+        var fang = event(id: "evt-1004", employee: "E1004", given: "芳", family: "陈", userID: "ou_demo_chenfang")
+        fang["employee"] = (fang["employee"] as? [String: Any] ?? [:]).merging(["company": "Exchange Online"]) { $1 }
+        let (_, fangReceipt) = try await post(fang)
+        guard let fangJob = fangReceipt["job_id"] as? String else { throw DemoFailure(description: "no job for 陈芳: \(fangReceipt)") }
+        print("   → the rules computed \(fangReceipt["exchange_account"] ?? "?"); hirebind asks Graph before binding")
+        let adopted = try await waitForJob(fangJob)
+        guard adopted["status"] as? String == "succeeded", adopted["exchange_account"] as? String == "f.chen@example.com" else {
+            throw DemoFailure(description: "陈芳's job ended as \(adopted["status"] ?? "?") with \(adopted["exchange_account"] ?? "?")")
+        }
+        print("   → adopted from the directory and bound: \(adopted["exchange_account"] ?? "?") (mode adopt)")
+
+        print("11. It hires 孙丽 (E1006); li.sun@example.com is the mailbox of another 孙丽 (E0042) hired years ago.")
+        var li = event(id: "evt-1006", employee: "E1006", given: "丽", family: "孙", userID: "ou_demo_sunli")
+        li["employee"] = (li["employee"] as? [String: Any] ?? [:]).merging(["company": "Exchange Online"]) { $1 }
+        let (_, liReceipt) = try await post(li)
+        guard let liJob = liReceipt["job_id"] as? String else { throw DemoFailure(description: "no job for 孙丽: \(liReceipt)") }
+        let refused = try await waitForJob(liJob)
+        let error = refused["last_error"] as? [String: Any] ?? [:]
+        guard refused["status"] as? String == "failed", error["code"] as? String == "mailbox_of_someone_else" else {
+            throw DemoFailure(description: "孙丽's job ended as \(refused["status"] ?? "?"): \(error)")
+        }
+        let bound = await sandbox.state.allBindings().contains { $0.exchangeAccount == "li.sun@example.com" }
+        print("   → refused, nothing bound\(bound ? " (BUT A BINDING EXISTS)" : ""): \(error["message"] ?? "")")
+        print("   → the HR callback says so; hirebind_mailbox_refusals_total{reason=\"someone_else\"} counts it")
     }
 
     /// Feishu's own directory as the trigger: a person added there is bound with no HR webhook; staff already

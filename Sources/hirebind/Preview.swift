@@ -5,7 +5,9 @@ import Foundation
 import HireBind
 import HireBindCore
 import JobStore
+import Logging
 import MailboxNaming
+import AsyncHTTPClient
 
 struct Preview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,6 +18,9 @@ struct Preview: AsyncParsableCommand {
             --csv previews a list: a header row naming any of family, given, middle, preferred_given, full_name, \
             romanized_family, romanized_given, email, company, department, location, employment_type; earlier rows \
             take their addresses before later ones, as a backfill would.
+            --check-directory asks the configuration's mailbox_directory (Graph or LDAP) about each address, for the \
+            person --employee-id names (a CSV's employee_id column): whether it is theirs, someone else's, not there \
+            yet, or which address would be adopted. Nothing is written and nothing is bound.
             """
     )
 
@@ -34,14 +39,47 @@ struct Preview: AsyncParsableCommand {
     @Option(help: "A CSV file of people to preview in order.") var csv: String?
     @Option(help: "The service's YAML configuration.") var config: String?
     @Flag(help: "Print JSON instead of text.") var json = false
+    @Flag(help: "Ask the mailbox directory (mailbox_directory: in --config) whose mailbox each address is.") var checkDirectory = false
+    @Option(help: "The person's employee id, as the directory's identity attribute holds it (with --check-directory).") var employeeId: String?
 
     func validate() throws {
         if csv == nil, family == nil, given == nil, fullName == nil {
             throw ValidationError("name a person (--family and --given, or --full-name) or a list (--csv FILE)")
         }
+        if checkDirectory, config == nil { throw ValidationError("--check-directory needs --config with a mailbox_directory section") }
+        if checkDirectory, csv == nil, employeeId == nil {
+            throw ValidationError("--check-directory needs --employee-id: the directory finds the person by it")
+        }
+    }
+
+    /// The directory check of `--check-directory`, or nil.
+    func makeGate(httpClient: HTTPClient) throws -> MailboxGate? {
+        guard checkDirectory, let config else { return nil }
+        let configuration = try HireBindConfiguration.load(path: config)
+        guard configuration.mailboxDirectory.backend != nil else {
+            throw ValidationError("\(config) has no mailbox_directory section: hirebind is the naming authority there")
+        }
+        let secret = try ServiceSecrets.mailboxDirectorySecret(configuration.mailboxDirectory, environment: ProcessInfo.processInfo.environment)
+        return MailboxDirectories.gate(configuration.mailboxDirectory, secret: secret, httpClient: httpClient, logger: Logger(label: "hirebind.preview"))
+    }
+
+    /// Adds what the directory answered for the preview's address.
+    static func checked(_ result: NamingPreview, employeeID: String?, gate: MailboxGate?) async -> NamingPreview {
+        guard let gate, let address = result.exchangeAccount else { return result }
+        var result = result
+        guard let employeeID, !employeeID.isEmpty else {
+            result.directory = .object(["error": .string("no employee id: the directory cannot be asked whose mailbox this is")])
+            return result
+        }
+        result.directory = await gate.check(employeeID: employeeID, address: address, ruleSet: result.ruleSet).trace
+        return result
     }
 
     func run() async throws {
+        try await withHTTPClient { httpClient in try await run(gate: try makeGate(httpClient: httpClient)) }
+    }
+
+    func run(gate: MailboxGate?) async throws {
         let previewer = try makePreviewer()
         var handedOut: Set<String> = []
         if let csv {
@@ -56,17 +94,19 @@ struct Preview: AsyncParsableCommand {
                 )
                 let attributes = EmployeeAttributes(
                     company: row["company"], department: row["department"], location: row["location"], employmentType: row["employment_type"])
-                let result = try await previewer.preview(name, attributes: attributes, alsoTaken: &handedOut)
+                let result = await Self.checked(
+                    try await previewer.preview(name, attributes: attributes, alsoTaken: &handedOut), employeeID: row["employee_id"], gate: gate)
                 results.append(result)
                 if !json {
                     let shown = [row["family"], row["given"], row["full_name"]].compactMap { $0 }.joined(separator: " ")
+                    let directory = result.directory.map { "\t" + Self.directorySummary($0) } ?? ""
                     print(
-                        "\(shown)\t\(result.exchangeAccount ?? "—")\t\(result.error ?? "\(result.familyRomanized ?? "") \(result.givenRomanized ?? "")")"
+                        "\(shown)\t\(result.exchangeAccount ?? "—")\t\(result.error ?? "\(result.familyRomanized ?? "") \(result.givenRomanized ?? "")")\(directory)"
                     )
                 }
             }
             if json { print(try Self.encode(results)) }
-            let failed = results.filter { $0.exchangeAccount == nil }.count
+            let failed = results.filter { $0.exchangeAccount == nil || Self.refused($0.directory) }.count
             if !json { print("\(results.count - failed) of \(results.count) people get an address; \(failed) need attention") }
             return
         }
@@ -75,13 +115,32 @@ struct Preview: AsyncParsableCommand {
             romanizedGiven: romanizedGiven, romanizedFamily: romanizedFamily, requestedAddress: email
         )
         let attributes = EmployeeAttributes(company: company, department: department, location: location, employmentType: employmentType)
-        let result = try await previewer.preview(name, attributes: attributes, alsoTaken: &handedOut)
+        let result = await Self.checked(
+            try await previewer.preview(name, attributes: attributes, alsoTaken: &handedOut), employeeID: employeeId, gate: gate)
         if json {
             print(try Self.encode(result))
         } else {
             print(Self.describe(result))
         }
-        if result.exchangeAccount == nil { throw ExitCode(1) }
+        if result.exchangeAccount == nil || Self.refused(result.directory) { throw ExitCode(1) }
+    }
+
+    /// Whether the directory's verdict keeps the address from being bound as it stands.
+    static func refused(_ directory: JSONValue?) -> Bool {
+        guard case .object(let fields)? = directory else { return false }
+        if case .string(let verdict)? = fields["verdict"] { return verdict != "confirmed" && verdict != "adopted" }
+        return true
+    }
+
+    /// One line: the verdict, the address to bind, the reason.
+    static func directorySummary(_ directory: JSONValue) -> String {
+        guard case .object(let fields) = directory else { return "" }
+        func text(_ key: String) -> String? { if case .string(let value)? = fields[key] { value } else { nil } }
+        if let error = text("error") { return "directory: \(error)" }
+        var parts = ["directory: \(text("verdict") ?? "?")"]
+        if let address = text("address") { parts.append(address) }
+        if let reason = text("reason") { parts.append(reason) }
+        return parts.joined(separator: " — ")
     }
 
     func makePreviewer() throws -> NamingPreviewer {
@@ -115,6 +174,20 @@ struct Preview: AsyncParsableCommand {
             lines.append("candidates")
             for (index, step) in trace.steps.enumerated() {
                 lines.append("  \(index + 1). \(step.candidate ?? "—")  [\(step.origin)]  \(step.outcome)")
+            }
+        }
+        if let directory = result.directory {
+            lines.append(directorySummary(directory).replacingOccurrences(of: "directory: ", with: "directory    "))
+            if case .object(let fields) = directory {
+                for key in ["accounts", "address_holders"] {
+                    guard case .array(let records)? = fields[key] else { continue }
+                    for record in records {
+                        guard case .object(let record) = record else { continue }
+                        func text(_ key: String) -> String { if case .string(let value)? = record[key] { value } else { "—" } }
+                        let enabled = if case .bool(false)? = record["enabled"] { " (disabled)" } else { "" }
+                        lines.append("  \(key == "accounts" ? "person's account" : "holds address ")  \(text("primary_address"))  identity \(text("identity"))\(enabled)  \(text("id"))")
+                    }
+                }
             }
         }
         return lines.joined(separator: "\n")

@@ -98,13 +98,19 @@ public struct ServiceSecrets: Sendable {
             adminToken: adminToken
         )
         resolved.feishuEventSecrets = feishuEventSecrets
-        let directory = configuration.mailboxDirectory
-        switch directory.backend {
-        case .graph: resolved.mailboxDirectorySecret = try directory.graph?.clientSecret.resolve(environment: environment)
-        case .ldap: resolved.mailboxDirectorySecret = try directory.ldap?.bindPassword.resolve(environment: environment)
-        case nil: break
-        }
+        resolved.mailboxDirectorySecret = try mailboxDirectorySecret(configuration.mailboxDirectory, environment: environment)
         return resolved
+    }
+
+    /// The mailbox directory's Graph client secret or LDAP bind password; nil without a directory.
+    public static func mailboxDirectorySecret(
+        _ directory: MailboxDirectorySettings, environment: [String: String]
+    ) throws(ConfigurationError) -> Secret? {
+        switch directory.backend {
+        case .graph: try directory.graph?.clientSecret.resolve(environment: environment)
+        case .ldap: try directory.ldap?.bindPassword.resolve(environment: environment)
+        case nil: nil
+        }
     }
 }
 

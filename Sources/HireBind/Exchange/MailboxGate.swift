@@ -44,6 +44,15 @@ public struct MailboxGate: Sendable {
         return name
     }
 
+    /// What the directory says of `address` for the person `employeeID` now (`hirebind preview --check-directory`).
+    public func check(employeeID: String, address: String, ruleSet: String?) async -> Outcome {
+        let job = BindJob(
+            id: "preview", source: "preview", eventID: "preview", employeeID: employeeID, feishuUserID: "", exchangeAccount: address,
+            adminAccount: "", userIDType: "open_id", callbackURL: nil, status: .queued, attempts: 0,
+            namingTrace: ruleSet.map { .object(["rule_set": .string($0)]) }, receivedAt: Date())
+        return await check(job)
+    }
+
     public func check(_ job: BindJob, now: Date = Date()) async -> Outcome {
         let mode = settings.mode(forRuleSet: Self.ruleSet(of: job))
         guard mode != .off else { return Outcome(decision: .proceed(address: job.exchangeAccount, adopted: false), trace: nil, mode: mode) }

@@ -1,5 +1,6 @@
 // NamingPreview: `hirebind preview`: the address the rules would hand out now, and why, without writing.
 
+public import HireBindCore
 public import JobStore
 public import MailboxNaming
 
@@ -12,6 +13,8 @@ public struct NamingPreview: Sendable, Encodable {
     public var adminAccount: String?
     public var trace: NamingTrace?
     public var error: String?
+    /// What the mailbox directory answered for the address (`--check-directory`).
+    public var directory: JSONValue?
 
     enum CodingKeys: String, CodingKey {
         case exchangeAccount = "exchange_account"
@@ -19,7 +22,7 @@ public struct NamingPreview: Sendable, Encodable {
         case givenRomanized = "given_romanized"
         case ruleSet = "rule_set"
         case adminAccount = "admin_account"
-        case trace, error
+        case trace, error, directory
     }
 }
 
