@@ -9,8 +9,8 @@ import Foundation
 import HireBind
 import HireBindCore
 import JobStore
-import MailboxNaming
 import Logging
+import MailboxNaming
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle

@@ -1,13 +1,13 @@
 // Preview: `hirebind preview`: the address the naming rules give one person or a CSV of people.
 
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import HireBind
 import HireBindCore
 import JobStore
 import Logging
 import MailboxNaming
-import AsyncHTTPClient
 
 struct Preview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -60,7 +60,8 @@ struct Preview: AsyncParsableCommand {
             throw ValidationError("\(config) has no mailbox_directory section: hirebind is the naming authority there")
         }
         let secret = try ServiceSecrets.mailboxDirectorySecret(configuration.mailboxDirectory, environment: ProcessInfo.processInfo.environment)
-        return MailboxDirectories.gate(configuration.mailboxDirectory, secret: secret, httpClient: httpClient, logger: Logger(label: "hirebind.preview"))
+        return MailboxDirectories.gate(
+            configuration.mailboxDirectory, secret: secret, httpClient: httpClient, logger: Logger(label: "hirebind.preview"))
     }
 
     /// Adds what the directory answered for the preview's address.
@@ -185,7 +186,9 @@ struct Preview: AsyncParsableCommand {
                         guard case .object(let record) = record else { continue }
                         func text(_ key: String) -> String { if case .string(let value)? = record[key] { value } else { "—" } }
                         let enabled = if case .bool(false)? = record["enabled"] { " (disabled)" } else { "" }
-                        lines.append("  \(key == "accounts" ? "person's account" : "holds address ")  \(text("primary_address"))  identity \(text("identity"))\(enabled)  \(text("id"))")
+                        lines.append(
+                            "  \(key == "accounts" ? "person's account" : "holds address ")  \(text("primary_address"))  identity \(text("identity"))\(enabled)  \(text("id"))"
+                        )
                     }
                 }
             }

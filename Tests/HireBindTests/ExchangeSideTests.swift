@@ -171,7 +171,10 @@ import Testing
             let jobID = try #require(answer.json["job_id"] as? String)
             let job = try await stack.job(jobID, until: { failureCode($0) == "mailbox_directory_credentials" })
             #expect(job["status"] as? String == "queued")
-            #expect(try await stack.readiness(503).status == 503)
+            let ready = try await stack.readiness(503)
+            #expect(ready.status == 503)
+            #expect(ready.errorCode == "mailbox_directory")
+            #expect(ready.errorMessage?.contains("invalid_client") == true)
             #expect(await stack.sandbox.state.allBindings().isEmpty)
         }
         let text = capture.text

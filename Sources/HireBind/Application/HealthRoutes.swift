@@ -20,8 +20,9 @@ struct HealthRoutes: Sendable {
                 throw APIError(.serviceUnavailable, code: "shutting_down", message: "hirebind is shutting down")
             }
             if let problem = health.operatorAttention {
+                // The mailbox directory's credentials or query, or else Feishu's credentials or scopes.
                 throw APIError(
-                    .serviceUnavailable, code: "feishu_credentials",
+                    .serviceUnavailable, code: problem.code.hasPrefix("mailbox_directory") ? "mailbox_directory" : "feishu_credentials",
                     message: "degraded: jobs wait: \(problem.code) \(problem.message): \(problem.hint)"
                 )
             }
