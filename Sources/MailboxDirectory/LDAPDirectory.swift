@@ -22,7 +22,8 @@ public struct LDAPDirectory: MailboxDirectory {
         public var bindDN: String
         public var bindPassword: Secret
         public var searchBase: String
-        /// The filter that finds the person; `{employee_id}` is replaced by their id, escaped (RFC 4515).
+        /// The filter that finds the person; `{employee_id}` (or `{email}`) is replaced by the value they are looked up
+        /// by, escaped (RFC 4515).
         public var identityFilter: String
         /// The attribute the identity filter matches, read back to tell whose an entry is.
         public var identityAttribute: String
@@ -63,7 +64,9 @@ public struct LDAPDirectory: MailboxDirectory {
     public var identityAttribute: String { configuration.identityFilter }
 
     public func accounts(identity: String) async throws(MailboxDirectoryError) -> [MailboxRecord] {
-        try await search(configuration.identityFilter.replacingOccurrences(of: "{employee_id}", with: Self.escaped(identity)))
+        let value = Self.escaped(identity)
+        return try await search(
+            configuration.identityFilter.replacingOccurrences(of: "{employee_id}", with: value).replacingOccurrences(of: "{email}", with: value))
     }
 
     public func holders(of address: String) async throws(MailboxDirectoryError) -> [MailboxRecord] {

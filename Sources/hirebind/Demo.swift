@@ -27,7 +27,8 @@ struct Demo: AsyncParsableCommand {
     var dataDirectory: String?
 
     func run() async throws {
-        LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: .warning) }
+        // The steps tell what happens; the log shows only what goes wrong (the refusal of step 11 is told, not logged).
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: .error) }
         let logger = Logger(label: "hirebind")
         let folder =
             dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-demo-\(UUID().uuidString.prefix(8))").path

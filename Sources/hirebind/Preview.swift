@@ -47,8 +47,9 @@ struct Preview: AsyncParsableCommand {
             throw ValidationError("name a person (--family and --given, or --full-name) or a list (--csv FILE)")
         }
         if checkDirectory, config == nil { throw ValidationError("--check-directory needs --config with a mailbox_directory section") }
-        if checkDirectory, csv == nil, employeeId == nil {
-            throw ValidationError("--check-directory needs --employee-id: the directory finds the person by it")
+        if checkDirectory, csv == nil, employeeId == nil, email == nil {
+            throw ValidationError(
+                "--check-directory needs --employee-id (or --email, with identity_from: email): the directory finds the person by it")
         }
     }
 
@@ -65,14 +66,10 @@ struct Preview: AsyncParsableCommand {
     }
 
     /// Adds what the directory answered for the preview's address.
-    static func checked(_ result: NamingPreview, employeeID: String?, gate: MailboxGate?) async -> NamingPreview {
+    static func checked(_ result: NamingPreview, employeeID: String?, email: String?, gate: MailboxGate?) async -> NamingPreview {
         guard let gate, let address = result.exchangeAccount else { return result }
         var result = result
-        guard let employeeID, !employeeID.isEmpty else {
-            result.directory = .object(["error": .string("no employee id: the directory cannot be asked whose mailbox this is")])
-            return result
-        }
-        result.directory = await gate.check(employeeID: employeeID, address: address, ruleSet: result.ruleSet).trace
+        result.directory = await gate.check(employeeID: employeeID ?? "", email: email, address: address, ruleSet: result.ruleSet).trace
         return result
     }
 
@@ -96,7 +93,8 @@ struct Preview: AsyncParsableCommand {
                 let attributes = EmployeeAttributes(
                     company: row["company"], department: row["department"], location: row["location"], employmentType: row["employment_type"])
                 let result = await Self.checked(
-                    try await previewer.preview(name, attributes: attributes, alsoTaken: &handedOut), employeeID: row["employee_id"], gate: gate)
+                    try await previewer.preview(name, attributes: attributes, alsoTaken: &handedOut), employeeID: row["employee_id"],
+                    email: row["email"], gate: gate)
                 results.append(result)
                 if !json {
                     let shown = [row["family"], row["given"], row["full_name"]].compactMap { $0 }.joined(separator: " ")
@@ -117,7 +115,7 @@ struct Preview: AsyncParsableCommand {
         )
         let attributes = EmployeeAttributes(company: company, department: department, location: location, employmentType: employmentType)
         let result = await Self.checked(
-            try await previewer.preview(name, attributes: attributes, alsoTaken: &handedOut), employeeID: employeeId, gate: gate)
+            try await previewer.preview(name, attributes: attributes, alsoTaken: &handedOut), employeeID: employeeId, email: email, gate: gate)
         if json {
             print(try Self.encode(result))
         } else {

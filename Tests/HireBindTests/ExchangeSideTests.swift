@@ -104,6 +104,30 @@ import Testing
         }
     }
 
+    @Test func peopleCanBeFoundByTheirEmailInstead() async throws {
+        try await Stack.with(
+            .init { options in
+                options.mailboxDirectory = { url in
+                    Stack.graphDirectory(url, mode: .adopt) {
+                        $0.identityFrom = .email
+                        $0.graph?.identityAttribute = "mail"
+                    }
+                }
+            }
+        ) { stack in
+            // HR knows the second Wei Zhang's mailbox; an employee id the directory never heard of does not matter.
+            let answer = try await stack.postWebhook(Stack.event("evt-by-mail", extra: ["employee_id": "HR-77", "email": "Wei.Zhang2@example.com"]))
+            #expect(answer.json["exchange_account"] as? String == "wei.zhang@example.com")
+            let job = try await finished(stack, answer)
+            #expect(job["exchange_account"] as? String == "wei.zhang2@example.com")
+            #expect(directoryTrace(job)?["identity"] as? String == "Wei.Zhang2@example.com")
+            // Without an email there is nothing to look the person up by: refused with the reason, nothing bound.
+            let anonymous = try await stack.postWebhook(Stack.event("evt-no-mail", userID: "ou_x", extra: ["employee_id": "HR-78"]))
+            #expect(failureCode(try await finished(stack, anonymous)) == "mailbox_identity_missing")
+            #expect(await stack.sandbox.state.allBindings().count == 1)
+        }
+    }
+
     @Test func aDisabledAccountIsRefused() async throws {
         try await Stack.with(.init { $0.mailboxDirectory = { Stack.graphDirectory($0, mode: .adopt) } }) { stack in
             let answer = try await stack.postWebhook(Stack.event("evt-na", given: "娜", family: "李", extra: ["employee_id": "E1003"]))

@@ -19,7 +19,18 @@ public struct MailboxDirectorySettings: Sendable, Codable {
         case off
     }
 
+    /// Which of the person's values the directory's identity attribute holds.
+    public enum IdentitySource: String, Sendable, Codable {
+        /// The event's `employee_id` (HR's; a Feishu directory source's is the person's `open_id`).
+        case employeeID = "employee_id"
+        /// The event's email (HR's `employee.email`; a Feishu directory source's `address_field`): pair it with
+        /// Graph's `mail` or `userPrincipalName`, or an LDAP filter on `mail`.
+        case email
+    }
+
     public var backend: Backend?
+    /// What the person is looked up by.
+    public var identityFrom: IdentitySource
     /// The mode of rule sets not named in `rule_sets`.
     public var mode: Mode
     /// A mode per naming rule set, by its name.
@@ -36,11 +47,13 @@ public struct MailboxDirectorySettings: Sendable, Codable {
     public var ldap: LDAPSettings?
 
     public init(
-        backend: Backend? = nil, mode: Mode = .verify, ruleSets: [String: Mode] = [:], waitForMailboxHours: Double = 8,
+        backend: Backend? = nil, identityFrom: IdentitySource = .employeeID, mode: Mode = .verify, ruleSets: [String: Mode] = [:],
+        waitForMailboxHours: Double = 8,
         recheckMinSeconds: Double = 30, recheckMaxSeconds: Double = 900, unavailableRetrySeconds: Double = 30,
         graph: GraphSettings? = nil, ldap: LDAPSettings? = nil
     ) {
         self.backend = backend
+        self.identityFrom = identityFrom
         self.mode = mode
         self.ruleSets = ruleSets
         self.waitForMailboxHours = waitForMailboxHours
@@ -55,6 +68,7 @@ public struct MailboxDirectorySettings: Sendable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = Self()
         backend = try c.decodeIfPresent(Backend.self, forKey: .backend)
+        identityFrom = try c.value(.identityFrom, default: defaults.identityFrom)
         mode = try c.value(.mode, default: defaults.mode)
         ruleSets = try c.value(.ruleSets, default: defaults.ruleSets)
         waitForMailboxHours = try c.value(.waitForMailboxHours, default: defaults.waitForMailboxHours)
@@ -116,6 +130,7 @@ public struct MailboxDirectorySettings: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case backend, mode, graph, ldap
         case ruleSets = "rule_sets"
+        case identityFrom = "identity_from"
         case waitForMailboxHours = "wait_for_mailbox_hours"
         case recheckMinSeconds = "recheck_min_seconds"
         case recheckMaxSeconds = "recheck_max_seconds"
@@ -245,8 +260,9 @@ public struct LDAPSettings: Sendable, Codable {
         guard !(lowered.hasPrefix("ldaps://") && startTLS) else {
             throw ConfigurationError(key: "mailbox_directory.ldap.start_tls", "an ldaps:// URL is TLS already: leave start_tls out")
         }
-        guard filter.contains("{employee_id}") else {
-            throw ConfigurationError(key: "mailbox_directory.ldap.filter", "must contain {employee_id}, such as (employeeID={employee_id})")
+        guard filter.contains("{employee_id}") || filter.contains("{email}") else {
+            throw ConfigurationError(
+                key: "mailbox_directory.ldap.filter", "must contain {employee_id} (or {email}), such as (employeeID={employee_id})")
         }
         guard addressFilter.contains("{address}") else {
             throw ConfigurationError(key: "mailbox_directory.ldap.address_filter", "must contain {address}")

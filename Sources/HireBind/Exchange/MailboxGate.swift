@@ -45,9 +45,10 @@ public struct MailboxGate: Sendable {
     }
 
     /// What the directory says of `address` for the person `employeeID` now (`hirebind preview --check-directory`).
-    public func check(employeeID: String, address: String, ruleSet: String?) async -> Outcome {
+    public func check(employeeID: String, email: String? = nil, address: String, ruleSet: String?) async -> Outcome {
         let job = BindJob(
-            id: "preview", source: "preview", eventID: "preview", employeeID: employeeID, feishuUserID: "", exchangeAccount: address,
+            id: "preview", source: "preview", eventID: "preview", employeeID: employeeID, feishuUserID: "", lookupEmail: email,
+            exchangeAccount: address,
             adminAccount: "", userIDType: "open_id", callbackURL: nil, status: .queued, attempts: 0,
             namingTrace: ruleSet.map { .object(["rule_set": .string($0)]) }, receivedAt: Date())
         return await check(job)
@@ -56,13 +57,26 @@ public struct MailboxGate: Sendable {
     public func check(_ job: BindJob, now: Date = Date()) async -> Outcome {
         let mode = settings.mode(forRuleSet: Self.ruleSet(of: job))
         guard mode != .off else { return Outcome(decision: .proceed(address: job.exchangeAccount, adopted: false), trace: nil, mode: mode) }
-        let identity = job.employeeID
         let computed = job.exchangeAccount
+        let identity: String
+        switch settings.identityFrom {
+        case .employeeID: identity = job.employeeID
+        case .email: identity = job.lookupEmail ?? ""
+        }
         var trace: [String: JSONValue] = [
             "backend": .string(directory.kind), "mode": .string(mode.rawValue), "matched_by": .string(directory.identityAttribute),
             "identity": .string(identity), "computed_address": .string(computed),
             "checked_at": .string(ISO8601DateFormatter().string(from: now)),
         ]
+        guard !identity.isEmpty else {
+            let failure = JobFailure(
+                code: "mailbox_identity_missing",
+                message: "the event carries no \(settings.identityFrom.rawValue) to find the person by in the directory",
+                hint: "Send it with the event, or change mailbox_directory.identity_from; then retry the job.")
+            trace["verdict"] = .string("refused")
+            trace["reason"] = .string(failure.message)
+            return Outcome(decision: .fail(failure, refusal: nil), trace: .object(trace), mode: mode)
+        }
         let accounts: [MailboxRecord]
         let holders: [MailboxRecord]
         do throws(MailboxDirectoryError) {

@@ -57,7 +57,7 @@ public enum MailboxVerdict: Sendable, Equatable {
             return .bind(address: primary, adopted: primary.lowercased() != computed.lowercased())
         }
         let others = holders.filter { holder in holder.id != own?.id }
-        if others.contains(where: { $0.identity != nil && $0.identity != identity }) {
+        if others.contains(where: { holder in holder.identity.map { $0.lowercased() != identity.lowercased() } ?? false }) {
             return .refuse(
                 JobFailure(
                     code: "mailbox_of_someone_else",
