@@ -80,6 +80,7 @@ struct Demo: AsyncParsableCommand {
         httpClient: HTTPClient, logger: Logger
     ) async throws {
         let (receiverPort, sandboxPort, servicePort) = ports
+        let adminPort = PortAnnouncement()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await helpers.run() }
             guard let callbackPort = await receiverPort.port(), let feishuPort = await sandboxPort.port() else { return }
@@ -111,7 +112,7 @@ struct Demo: AsyncParsableCommand {
                 callbacks: .init(
                     defaultURL: "http://127.0.0.1:\(callbackPort)/hr/callback", secret: .environment("HIREBIND_CALLBACK_SECRET"),
                     allowPrivateAddresses: true),
-                admin: .init(token: .environment("HIREBIND_ADMIN_TOKEN")),
+                admin: .init(host: "127.0.0.1", port: 0, token: .environment("HIREBIND_ADMIN_TOKEN")),
                 mailboxDirectory: .init(
                     backend: .graph, mode: .off, ruleSets: ["exchange-online": .adopt], recheckMinSeconds: 0.5, recheckMaxSeconds: 1,
                     graph: .init(
@@ -132,16 +133,17 @@ struct Demo: AsyncParsableCommand {
             let services = HireBindApplication.build(
                 configuration: configuration, secrets: secrets, namer: try NamingRules.namer(configuration.naming), store: store,
                 httpClient: httpClient, logger: logger,
-                onServerRunning: servicePort.announce
+                onServerRunning: servicePort.announce, onAdminRunning: adminPort.announce
             )
             let service = ServiceGroup(configuration: .init(services: services, logger: logger))
             group.addTask { try await service.run() }
-            guard let port = await servicePort.port() else { return }
+            guard let port = await servicePort.port(), let adminPortNumber = await adminPort.port() else { return }
 
             let reconciler = try DirectoryReconciler.standalone(
                 source: "directory", configuration: configuration, secrets: secrets, store: store, httpClient: httpClient, logger: logger)
             let script = DemoScript(
-                client: httpClient, serviceURL: "http://127.0.0.1:\(port)", sandboxURL: "http://127.0.0.1:\(feishuPort)",
+                client: httpClient, serviceURL: "http://127.0.0.1:\(port)", adminURL: "http://127.0.0.1:\(adminPortNumber)",
+                sandboxURL: "http://127.0.0.1:\(feishuPort)",
                 webhookSecret: webhookSecret,
                 adminToken: environment["HIREBIND_ADMIN_TOKEN"]!, verificationToken: environment["HIREBIND_FEISHU_VERIFICATION_TOKEN"]!,
                 encryptKey: environment["HIREBIND_FEISHU_ENCRYPT_KEY"]!, sandbox: sandbox, receiver: receiver, reconciler: reconciler
@@ -152,7 +154,7 @@ struct Demo: AsyncParsableCommand {
                   store     SQLite (WAL) at \(configuration.database.path)
                   Feishu    sandbox at http://127.0.0.1:\(feishuPort)
                   Exchange  Microsoft Graph simulator at http://127.0.0.1:\(feishuPort)/v1.0/users
-                  service   hirebind at http://127.0.0.1:\(port)
+                  service   hirebind at http://127.0.0.1:\(port) (admin API and metrics at http://127.0.0.1:\(adminPortNumber))
                   callbacks HR receiver at http://127.0.0.1:\(callbackPort)/hr/callback
 
                 """)
@@ -180,6 +182,8 @@ struct DemoFailure: Error, CustomStringConvertible {
 struct DemoScript {
     let client: HTTPClient
     let serviceURL: String
+    /// The admin listener, where the script reads the jobs.
+    let adminURL: String
     let sandboxURL: String
     let webhookSecret: SigningSecret
     let adminToken: String
@@ -363,7 +367,7 @@ struct DemoScript {
     /// Waits for the directory person's bind job to succeed.
     func waitForEmployee(_ openID: String) async throws -> [String: Any] {
         for _ in 0..<100 {
-            var request = HTTPClientRequest(url: serviceURL + "/v1/jobs?limit=1000")
+            var request = HTTPClientRequest(url: adminURL + "/v1/jobs?limit=1000")
             request.headers.add(name: "Authorization", value: "Bearer \(adminToken)")
             let response = try await client.execute(request, timeout: .seconds(10))
             let bytes = try await response.body.collect(upTo: 1 << 20)
@@ -402,7 +406,7 @@ struct DemoScript {
 
     func waitForJob(_ id: String) async throws -> [String: Any] {
         for _ in 0..<100 {
-            var request = HTTPClientRequest(url: serviceURL + "/v1/jobs/" + id)
+            var request = HTTPClientRequest(url: adminURL + "/v1/jobs/" + id)
             request.headers.add(name: "Authorization", value: "Bearer \(adminToken)")
             let response = try await client.execute(request, timeout: .seconds(10))
             let bytes = try await response.body.collect(upTo: 1 << 20)

@@ -35,6 +35,8 @@ public struct Stack: Sendable {
     public let receiver: CallbackReceiver
     public let store: SQLiteJobStore
     public let serviceURL: String
+    /// The admin listener: the admin API, `/metrics`, health.
+    public let adminURL: String
     public let sandboxURL: String
     public let webhookSecret: SigningSecret
     public let callbackSecret: SigningSecret
@@ -42,6 +44,7 @@ public struct Stack: Sendable {
     public let secrets: ServiceSecrets
     /// In router mode, the client that calls the router in memory (no socket, no workers).
     let routerClient: (any TestClientProtocol)?
+    let adminRouterClient: (any TestClientProtocol)?
 
     /// How a stack is set up; every option has the default most tests want.
     public struct Options: Sendable {
@@ -72,6 +75,8 @@ public struct Stack: Sendable {
         public var routerOnly = false
         /// How often the `feishu` source's directory is reconciled; 0 (the default here) runs no reconciliation.
         public var reconcileMinutes = 0.0
+        /// Failed authentications a client may have per minute before it is answered 429.
+        public var authFailureLimit = 20
         /// The `mailbox_directory:` section, given the sandbox's URL (where its Graph simulator listens).
         public var mailboxDirectory: @Sendable (_ sandboxURL: String) -> MailboxDirectorySettings = { _ in MailboxDirectorySettings() }
 
@@ -134,21 +139,25 @@ public struct Stack: Sendable {
             let configuration = configuration(options, feishuPort: 9, callbackPort: 9)
             let store = try SQLiteJobStore(path: configuration.database.path)
             let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
-            let router = HireBindApplication.router(
+            let routers = HireBindApplication.routers(
                 configuration: configuration, secrets: secrets, namer: try NamingRules.namer(configuration.naming), store: store
             )
-            try await Application(router: router, logger: logger).test(.router) { client in
-                try await body(
-                    Stack(
-                        group: ServiceGroup(configuration: ServiceGroupConfiguration(services: [any Service](), logger: logger)), sandbox: sandbox,
-                        receiver: receiver, store: store,
-                        serviceURL: "", sandboxURL: "", webhookSecret: webhookSecret, callbackSecret: callbackSecret, configuration: configuration,
-                        secrets: secrets, routerClient: client
-                    ))
+            let admin = Application(router: routers.admin, logger: logger)
+            try await Application(router: routers.intake, logger: logger).test(.router) { client in
+                try await admin.test(.router) { adminClient in
+                    try await body(
+                        Stack(
+                            group: ServiceGroup(configuration: ServiceGroupConfiguration(services: [any Service](), logger: logger)),
+                            sandbox: sandbox, receiver: receiver, store: store, serviceURL: "", adminURL: "", sandboxURL: "",
+                            webhookSecret: webhookSecret, callbackSecret: callbackSecret, configuration: configuration, secrets: secrets,
+                            routerClient: client, adminRouterClient: adminClient
+                        ))
+                }
             }
             return
         }
         let sandboxPort = PortAnnouncement(), receiverPort = PortAnnouncement(), servicePort = PortAnnouncement()
+        let adminPort = PortAnnouncement()
         let helpers: [any Service] = [
             sandbox.application(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: sandboxPort.announce),
             receiver.application(logger: logger, onServerRunning: receiverPort.announce),
@@ -165,14 +174,15 @@ public struct Stack: Sendable {
             }
             let services = HireBindApplication.build(
                 configuration: configuration, secrets: secrets, namer: try NamingRules.namer(configuration.naming), store: store,
-                httpClient: .shared, logger: logger, onServerRunning: servicePort.announce
+                httpClient: .shared, logger: logger, onServerRunning: servicePort.announce, onAdminRunning: adminPort.announce
             )
             try await withRunningServices(services, logger: logger) { group in
                 let stack = Stack(
                     group: group,
                     sandbox: sandbox, receiver: receiver, store: store, serviceURL: "http://127.0.0.1:\(await servicePort.port()!)",
+                    adminURL: "http://127.0.0.1:\(await adminPort.port()!)",
                     sandboxURL: "http://127.0.0.1:\(feishuPort)", webhookSecret: webhookSecret, callbackSecret: callbackSecret,
-                    configuration: configuration, secrets: secrets, routerClient: nil
+                    configuration: configuration, secrets: secrets, routerClient: nil, adminRouterClient: nil
                 )
                 try await body(stack)
             }
@@ -185,7 +195,7 @@ public struct Stack: Sendable {
         return HireBindConfiguration(
             server: .init(
                 host: "127.0.0.1", port: 0, maxBodyBytes: options.maxBodyBytes, bodyTimeoutSeconds: options.bodyTimeoutSeconds,
-                headerTimeoutSeconds: options.headerTimeoutSeconds),
+                headerTimeoutSeconds: options.headerTimeoutSeconds, authFailureLimit: options.authFailureLimit),
             database: .init(path: folder + "/hirebind.sqlite"),
             sources: [
                 "workday": .init(secrets: [.environment("WEBHOOK_SECRET")]),
@@ -209,7 +219,7 @@ public struct Stack: Sendable {
                 retry: options.callbackRetry, maxAgeHours: options.callbackMaxAgeHours, allowedHosts: ["127.0.0.1"],
                 allowPrivateAddresses: options.allowPrivateCallbacks
             ),
-            admin: .init(token: .environment("ADMIN_TOKEN")),
+            admin: .init(host: "127.0.0.1", port: 0, token: .environment("ADMIN_TOKEN")),
             mailboxDirectory: options.mailboxDirectory("http://127.0.0.1:\(feishuPort)")
         )
     }
@@ -343,16 +353,27 @@ public struct Stack: Sendable {
         return try await send(request)
     }
 
+    /// A GET on the admin listener, with the admin token unless `token` is nil.
     public func admin(_ path: String, token: String? = Stack.adminToken) async throws -> Answer {
-        var headers = HTTPHeaders()
-        if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
-        return try await service(.GET, path, headers: headers, body: nil)
+        try await admin(.GET, path, token: token)
     }
 
-    /// A request to the service: over loopback HTTP, or through the router in memory in router mode.
+    public func admin(_ method: HTTPMethod, _ path: String, token: String? = Stack.adminToken) async throws -> Answer {
+        var headers = HTTPHeaders()
+        if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
+        return try await call(method, path, headers: headers, body: nil, baseURL: adminURL, routerClient: adminRouterClient)
+    }
+
+    /// A request to the service's public port: over loopback HTTP, or through the router in memory in router mode.
     public func service(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: [UInt8]? = nil) async throws -> Answer {
+        try await call(method, path, headers: headers, body: body, baseURL: serviceURL, routerClient: routerClient)
+    }
+
+    func call(
+        _ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: [UInt8]?, baseURL: String, routerClient: (any TestClientProtocol)?
+    ) async throws -> Answer {
         guard let routerClient else {
-            var request = HTTPClientRequest(url: serviceURL + path)
+            var request = HTTPClientRequest(url: baseURL + path)
             request.method = method
             request.headers = headers
             if let body { request.body = .bytes(ByteBuffer(bytes: body)) }

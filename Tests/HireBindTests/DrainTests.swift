@@ -49,6 +49,8 @@ import Testing
         )
         await testGracefulShutdown { trigger in
             await withTaskGroup(of: Void.self) { group in
+                // Read before the loop starts: a loaded machine may run it (and ring) before this line otherwise.
+                let generation = started.generation
                 group.addTask {
                     await loop.run { _ in
                         started.ring()
@@ -56,7 +58,6 @@ import Testing
                         queue.finish()
                     }
                 }
-                let generation = started.generation
                 await started.wait(since: generation, upTo: .seconds(5))
                 trigger.triggerGracefulShutdown()
                 await group.waitForAll()

@@ -178,7 +178,7 @@ import Testing
 
 extension Stack {
     func metricsText() async throws -> String {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: serviceURL + "/metrics"), timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: adminURL + "/metrics"), timeout: .seconds(5))
         return String(buffer: try await response.body.collect(upTo: 1 << 20))
     }
 }

@@ -26,7 +26,7 @@ import Testing
             let listed = try await stack.admin("/v1/jobs?status=dead")
             #expect(((listed.json["jobs"] as? [[String: Any]])?.first)?["id"] as? String == jobID)
 
-            var retry = HTTPClientRequestBuilder.post(stack.serviceURL + "/v1/jobs/\(jobID)/retry", token: Stack.adminToken)
+            var retry = HTTPClientRequestBuilder.post(stack.adminURL + "/v1/jobs/\(jobID)/retry", token: Stack.adminToken)
             let requeued = try await stack.send(retry.build())
             #expect(requeued.status == 202)
             let revived = try await stack.finishedJob(jobID)
@@ -36,7 +36,7 @@ import Testing
             // The HR system hears both outcomes, each as its own message.
             let deliveries = await stack.receiver.inbox.waitFor(count: 2, seconds: 10)
             #expect(deliveries.map { $0.headers["webhook-id"] } == ["hb_\(jobID)_1", "hb_\(jobID)_2"])
-            retry = HTTPClientRequestBuilder.post(stack.serviceURL + "/v1/jobs/\(jobID)/retry", token: Stack.adminToken)
+            retry = HTTPClientRequestBuilder.post(stack.adminURL + "/v1/jobs/\(jobID)/retry", token: Stack.adminToken)
             #expect(try await stack.send(retry.build()).status == 409)
         }
     }
@@ -56,7 +56,7 @@ import Testing
             #expect((callback["last_error"] as? String)?.contains("410") == true)
             #expect(await stack.receiver.inbox.all().isEmpty)
             let id = try #require(callback["id"] as? Int)
-            let retry = HTTPClientRequestBuilder.post(stack.serviceURL + "/v1/callbacks/\(id)/retry", token: Stack.adminToken)
+            let retry = HTTPClientRequestBuilder.post(stack.adminURL + "/v1/callbacks/\(id)/retry", token: Stack.adminToken)
             #expect(try await stack.send(retry.build()).status == 202)
             let delivered = await stack.receiver.inbox.waitFor(count: 1, seconds: 10)
             #expect(delivered.count == 1)

@@ -11,6 +11,8 @@ import Secrets
 struct AdminRoutes: Sendable {
     let store: any JobQueue & CallbackOutbox & AdminQueries
     let token: Secret?
+    let failures: ClientFailureLimiter
+    let metrics: HireBindMetrics
 
     struct JobDetail: Encodable {
         var job: BindJob
@@ -32,7 +34,7 @@ struct AdminRoutes: Sendable {
     }
 
     func addRoutes<Context: RequestContext>(to router: Router<Context>) {
-        let auth = AdminAuthMiddleware<Context>(token: token)
+        let auth = AdminAuthMiddleware<Context>(token: token, failures: failures, metrics: metrics)
         addJobRoutes(to: router.group("/v1/jobs").add(middleware: auth))
         addCallbackRoutes(to: router.group("/v1/callbacks").add(middleware: auth))
     }

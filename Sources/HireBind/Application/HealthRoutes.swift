@@ -1,4 +1,4 @@
-// HealthRoutes: `/healthz`, `/readyz` (draining, credentials, store) and `/metrics`.
+// HealthRoutes: `/healthz`, `/readyz` (draining, credentials, store) on both listeners; `/metrics` on the admin one.
 
 import HTTPTypes
 import HireBindCore
@@ -6,12 +6,11 @@ import Hummingbird
 import JobStore
 import NIOCore
 
-/// Liveness, readiness and the Prometheus exposition.
+/// Liveness and readiness, served on the public port and the admin listener.
 struct HealthRoutes: Sendable {
     let drain: DrainSignal
     let health: FeishuHealth
     let store: any JobQueue
-    let metrics: HireBindMetrics
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/healthz") { _, _ in Response.json(.ok, ["status": "ok"]) }
@@ -30,6 +29,14 @@ struct HealthRoutes: Sendable {
             _ = try await store.nextJobDue()
             return Response.json(.ok, ["status": "ready"])
         }
+    }
+}
+
+/// The Prometheus exposition, on the admin listener only.
+struct MetricsRoute: Sendable {
+    let metrics: HireBindMetrics
+
+    func addRoutes(to router: Router<some RequestContext>) {
         router.get("/metrics") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"

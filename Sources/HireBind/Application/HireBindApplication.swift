@@ -35,7 +35,8 @@ public enum HireBindApplication {
         httpClient: HTTPClient,
         metrics: HireBindMetrics = HireBindMetrics(),
         logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+        onAdminRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> [any Service] {
         let shared = Shared(health: FeishuHealth(metrics: metrics))
         // One intake for the routes, the bind worker's id-only stage and the reconciliation.
@@ -100,47 +101,78 @@ public enum HireBindApplication {
                 pollSeconds: configuration.worker.pollSeconds, doorbell: shared.callbackBell, logger: logger
             ))
 
-        let router = buildRouter(configuration: configuration, secrets: secrets, intake: intake, store: store, shared: shared, metrics: metrics)
-        let headerTimeout = TimeAmount.milliseconds(Int64(configuration.server.headerTimeoutSeconds * 1000))
-        let app = Application(
-            router: router,
-            server: .http1(
+        let routers = buildRouters(configuration: configuration, secrets: secrets, intake: intake, store: store, shared: shared, metrics: metrics)
+        let server = configuration.server
+        let headerTimeout = TimeAmount.milliseconds(Int64(server.headerTimeoutSeconds * 1000))
+        func listener(
+            _ router: Router<HireBindRequestContext>, host: String, port: Int, name: String, onRunning: @escaping @Sendable (Int) async -> Void
+        ) -> some Service {
+            Application(
+                router: router,
+                server: .http1(
+                    configuration: .init(
+                        additionalChannelHandlers: [HeaderDeadlineHandler(timeout: headerTimeout)],
+                        idleTimeout: .milliseconds(Int64(server.idleTimeoutSeconds * 1000))
+                    )),
                 configuration: .init(
-                    additionalChannelHandlers: [HeaderDeadlineHandler(timeout: headerTimeout)],
-                    idleTimeout: .milliseconds(Int64(configuration.server.idleTimeoutSeconds * 1000))
-                )),
-            configuration: .init(
-                address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "hirebind",
-                availableConnectionsDelegate: MaximumAvailableConnections(configuration.server.maxConnections)
-            ),
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.server.port) },
-            logger: logger
-        )
-        return [app] + workers + [shared.drain]
+                    address: .hostname(host, port: port), serverName: name,
+                    availableConnectionsDelegate: MaximumAvailableConnections(server.maxConnections)
+                ),
+                onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+                logger: logger
+            )
+        }
+        // The public port serves webhooks and health only; the admin API and the metrics have a listener of their own.
+        let app = listener(routers.intake, host: server.host, port: server.port, name: "hirebind", onRunning: onServerRunning)
+        let admin = listener(
+            routers.admin, host: configuration.admin.host, port: configuration.admin.port, name: "hirebind-admin", onRunning: onAdminRunning)
+        return [app, admin] + workers + [shared.drain]
+    }
+
+    /// The two listeners' routes.
+    public struct Routers {
+        /// The public port: webhooks and health.
+        public var intake: Router<HireBindRequestContext>
+        /// The admin listener: the admin API, metrics and health.
+        public var admin: Router<HireBindRequestContext>
     }
 
     /// The routes alone, with no worker behind them: intake enqueues, the admin API reads. For tests in
-    /// Hummingbird's router mode; ``build(configuration:secrets:namer:store:httpClient:metrics:logger:onServerRunning:)``
-    /// serves the same router.
-    public static func router(
+    /// Hummingbird's router mode; ``build(configuration:secrets:namer:store:httpClient:metrics:logger:onServerRunning:onAdminRunning:)``
+    /// serves the same routers.
+    public static func routers(
         configuration: HireBindConfiguration, secrets: ServiceSecrets, namer: MailboxNamer, store: any HireBindStore,
         metrics: HireBindMetrics = HireBindMetrics()
-    ) -> Router<BasicRequestContext> {
+    ) -> Routers {
         let shared = Shared(health: FeishuHealth(metrics: metrics))
         let intake = jobIntake(configuration: configuration, namer: namer, store: store, shared: shared)
-        return buildRouter(configuration: configuration, secrets: secrets, intake: intake, store: store, shared: shared, metrics: metrics)
+        return buildRouters(configuration: configuration, secrets: secrets, intake: intake, store: store, shared: shared, metrics: metrics)
     }
 
-    static func buildRouter(
+    static func buildRouters(
         configuration: HireBindConfiguration, secrets: ServiceSecrets, intake: JobIntake, store: any HireBindStore, shared: Shared,
         metrics: HireBindMetrics
-    ) -> Router<BasicRequestContext> {
-        let router = Router()
-        router.add(middleware: JSONErrorMiddleware())
-        WebhookRoutes(configuration: configuration, secrets: secrets, intake: intake, drain: shared.drain, metrics: metrics).addRoutes(to: router)
-        AdminRoutes(store: store, token: secrets.adminToken).addRoutes(to: router)
-        HealthRoutes(drain: shared.drain, health: shared.health, store: store, metrics: metrics).addRoutes(to: router)
-        return router
+    ) -> Routers {
+        let server = configuration.server
+        func router() -> Router<HireBindRequestContext> {
+            let router = Router(context: HireBindRequestContext.self)
+            router.add(middleware: RequestIDMiddleware())
+            router.add(middleware: JSONErrorMiddleware())
+            HealthRoutes(drain: shared.drain, health: shared.health, store: store).addRoutes(to: router)
+            return router
+        }
+        let intakeRouter = router()
+        WebhookRoutes(
+            configuration: configuration, secrets: secrets, intake: intake, drain: shared.drain,
+            failures: ClientFailureLimiter(limit: server.authFailureLimit, windowSeconds: server.authFailureWindowSeconds), metrics: metrics
+        ).addRoutes(to: intakeRouter)
+        let adminRouter = router()
+        AdminRoutes(
+            store: store, token: secrets.adminToken,
+            failures: ClientFailureLimiter(limit: server.authFailureLimit, windowSeconds: server.authFailureWindowSeconds), metrics: metrics
+        ).addRoutes(to: adminRouter)
+        MetricsRoute(metrics: metrics).addRoutes(to: adminRouter)
+        return Routers(intake: intakeRouter, admin: adminRouter)
     }
 
     /// The intake the routes, the reconciliation and the backfill share.
@@ -175,10 +207,14 @@ public enum HireBindApplication {
         let namer = try NamingRules.namer(configuration.naming)
         let store = try SQLiteJobStore(path: configuration.database.path)
         try await withHTTPClient { httpClient in
-            let services = build(configuration: configuration, secrets: secrets, namer: namer, store: store, httpClient: httpClient, logger: logger) {
-                port in
-                logger.info("hirebind listening", metadata: ["host": "\(configuration.server.host)", "port": "\(port)"])
-            }
+            let services = build(
+                configuration: configuration, secrets: secrets, namer: namer, store: store, httpClient: httpClient, logger: logger,
+                onServerRunning: { port in
+                    logger.info("hirebind listening", metadata: ["host": "\(configuration.server.host)", "port": "\(port)"])
+                },
+                onAdminRunning: { port in
+                    logger.info("hirebind admin listening", metadata: ["host": "\(configuration.admin.host)", "port": "\(port)"])
+                })
             var groupConfiguration = ServiceGroupConfiguration(
                 services: alongside + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.worker.drainSeconds * 1000))

@@ -91,6 +91,22 @@ public final class HireBindMetrics: Sendable {
         ).increment()
     }
 
+    /// A failed authentication: `listener` webhooks or admin, `reason` invalid_signature, invalid_token, unauthorized.
+    func authFailure(listener: String, reason: String) {
+        registry.makeCounter(
+            name: "hirebind_auth_failures_total", labels: [("listener", listener), ("reason", reason)],
+            help: "Failed webhook signature checks and admin logins, by listener and reason."
+        ).increment()
+    }
+
+    /// A request refused with 429 because its client failed authentication too often.
+    func authThrottled(listener: String) {
+        registry.makeCounter(
+            name: "hirebind_auth_throttled_total", labels: [("listener", listener)],
+            help: "Requests refused because their client address failed authentication too often."
+        ).increment()
+    }
+
     /// Whether jobs are waiting for an operator to fix Feishu credentials.
     func waitingForOperator(_ waiting: Bool) {
         waitingForOperatorGauge.set(to: waiting ? 1 : 0)

@@ -88,6 +88,12 @@ public struct HireBindConfiguration: Sendable, Codable {
             throw ConfigurationError(key: "database.dedupe_days", "must be positive, and longer than the senders retry (7 is usual)")
         }
         guard server.maxBodyBytes > 0 else { throw ConfigurationError(key: "server.max_body_bytes", "must be positive") }
+        guard admin.port == 0 || admin.port != server.port || admin.host != server.host else {
+            throw ConfigurationError(key: "admin.port", "the admin listener needs a port of its own (server.port is \(server.port))")
+        }
+        guard server.authFailureLimit > 0, server.authFailureWindowSeconds > 0 else {
+            throw ConfigurationError(key: "server.auth_failure_limit", "auth_failure_limit and auth_failure_window_seconds must be positive")
+        }
         guard worker.concurrency > 0 else { throw ConfigurationError(key: "worker.concurrency", "must be positive") }
         guard worker.leaseSeconds > 0 else { throw ConfigurationError(key: "worker.lease_seconds", "must be positive") }
         try validateFeishu()
@@ -106,6 +112,11 @@ public struct HireBindConfiguration: Sendable, Codable {
     /// What is allowed but worth changing, or needs doing in the Feishu console; `check-config` prints it.
     public func advice() -> [String] {
         var advice: [String] = []
+        if !["127.0.0.1", "::1", "localhost"].contains(admin.host) {
+            advice.append(
+                "admin.host is \(admin.host): the admin API and the metrics are reachable from the network; keep them on loopback or behind a firewall"
+            )
+        }
         let ruleSetNames = ((try? NamingRules.policy(naming))?.ruleSets.map(\.name)) ?? []
         advice += mailboxDirectory.advice(ruleSetNames: ruleSetNames)
         for (name, source) in sources.sorted(by: { $0.key < $1.key }) where source.scheme == .hubSignature {

@@ -14,11 +14,18 @@ public struct ServerSettings: Sendable, Codable {
     public var headerTimeoutSeconds: Double
     /// Connections served at once; more wait in the listen backlog.
     public var maxConnections: Int
+    /// Failed authentications (a webhook signature, an admin token) a client address may have within
+    /// `auth_failure_window_seconds`; past that it is answered 429 until its oldest failure leaves the window.
+    public var authFailureLimit: Int
+    public var authFailureWindowSeconds: Double
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1_048_576, bodyTimeoutSeconds: Double = 10,
-        idleTimeoutSeconds: Double = 30, headerTimeoutSeconds: Double = 10, maxConnections: Int = 1000
+        idleTimeoutSeconds: Double = 30, headerTimeoutSeconds: Double = 10, maxConnections: Int = 1000, authFailureLimit: Int = 20,
+        authFailureWindowSeconds: Double = 60
     ) {
+        self.authFailureLimit = authFailureLimit
+        self.authFailureWindowSeconds = authFailureWindowSeconds
         self.headerTimeoutSeconds = headerTimeoutSeconds
         self.maxConnections = maxConnections
         self.host = host
@@ -38,6 +45,8 @@ public struct ServerSettings: Sendable, Codable {
         idleTimeoutSeconds = try c.value(.idleTimeoutSeconds, default: defaults.idleTimeoutSeconds)
         headerTimeoutSeconds = try c.value(.headerTimeoutSeconds, default: defaults.headerTimeoutSeconds)
         maxConnections = try c.value(.maxConnections, default: defaults.maxConnections)
+        authFailureLimit = try c.value(.authFailureLimit, default: defaults.authFailureLimit)
+        authFailureWindowSeconds = try c.value(.authFailureWindowSeconds, default: defaults.authFailureWindowSeconds)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -47,5 +56,7 @@ public struct ServerSettings: Sendable, Codable {
         case idleTimeoutSeconds = "idle_timeout_seconds"
         case headerTimeoutSeconds = "header_timeout_seconds"
         case maxConnections = "max_connections"
+        case authFailureLimit = "auth_failure_limit"
+        case authFailureWindowSeconds = "auth_failure_window_seconds"
     }
 }

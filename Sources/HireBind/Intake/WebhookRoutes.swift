@@ -24,9 +24,17 @@ struct WebhookRoutes: Sendable {
     let intake: JobIntake
     let drain: DrainSignal
     let callbackPolicy: CallbackAddressPolicy
+    /// Clients whose signatures keep failing are refused before any HMAC is computed.
+    let failures: ClientFailureLimiter
+    let metrics: HireBindMetrics
 
-    init(configuration: HireBindConfiguration, secrets: ServiceSecrets, intake: JobIntake, drain: DrainSignal, metrics: HireBindMetrics) {
+    init(
+        configuration: HireBindConfiguration, secrets: ServiceSecrets, intake: JobIntake, drain: DrainSignal, failures: ClientFailureLimiter,
+        metrics: HireBindMetrics
+    ) {
         self.drain = drain
+        self.failures = failures
+        self.metrics = metrics
         self.callbackPolicy = CallbackAddressPolicy(configuration.callbacks)
         var sources: [String: Source] = [:]
         for (name, settings) in configuration.sources {
@@ -63,6 +71,14 @@ struct WebhookRoutes: Sendable {
                 .serviceUnavailable, code: "shutting_down", message: "hirebind is shutting down; send the event again shortly",
                 headers: [.retryAfter: "30"])
         }
+        let client = context.clientAddress
+        if let wait = failures.retryAfter(client) {
+            metrics.authThrottled(listener: "webhooks")
+            throw APIError(
+                .tooManyRequests, code: "too_many_failures",
+                message: "too many failed signature checks from this address; try again in \(Int(wait)) s",
+                headers: [.retryAfter: "\(Int(wait))"])
+        }
         let sourceName = context.parameters.get("source") ?? ""
         guard let source = sources[sourceName] else {
             throw APIError(.notFound, code: "unknown_source", message: "no webhook source named '\(sourceName.prefix(64))' is configured")
@@ -79,14 +95,20 @@ struct WebhookRoutes: Sendable {
         let signingSecrets: [SigningSecret]
         switch source {
         case .feishuEvents(let receiver):
-            return try await receiver.receive(body: body, headers: headers, logger: context.logger)
+            do {
+                return try await receiver.receive(body: body, headers: headers, logger: context.logger)
+            } catch let error as APIError where error.status == .unauthorized {
+                refused(client, reason: error.code, source: sourceName, logger: context.logger)
+                throw error
+            }
         case .signed(let signedBy, let secrets):
             (scheme, signingSecrets) = (signedBy, secrets)
         }
         do {
             try scheme.verify(headers: headers, body: body, secrets: signingSecrets, now: Int64(Date().timeIntervalSince1970))
         } catch {
-            context.logger.notice("webhook signature refused", metadata: ["source": "\(sourceName)", "reason": "\(error)"])
+            context.logger.notice("webhook signature refused", metadata: ["source": "\(sourceName)", "reason": "\(error)", "client": "\(client)"])
+            refused(client, reason: "invalid_signature", source: sourceName, logger: context.logger)
             throw APIError(.unauthorized, code: "invalid_signature", message: "\(error)")
         }
 
@@ -122,6 +144,15 @@ struct WebhookRoutes: Sendable {
         case .addressTaken(let address):
             // The intake goes on to the next candidate itself; it never hands this out.
             throw APIError(.conflict, code: "address_taken", message: "\(address) was taken meanwhile; send the event again")
+        }
+    }
+
+    /// Counts a failed authentication against the client's limit.
+    func refused(_ client: String, reason: String, source: String, logger: Logger) {
+        failures.recordFailure(client)
+        metrics.authFailure(listener: "webhooks", reason: reason)
+        if failures.retryAfter(client) != nil {
+            logger.warning("a client keeps failing authentication: refused for a while", metadata: ["client": "\(client)", "source": "\(source)"])
         }
     }
 
