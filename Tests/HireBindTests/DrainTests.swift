@@ -54,7 +54,12 @@ import Testing
                 group.addTask {
                     await loop.run { _ in
                         started.ring()
-                        try? await Task.sleep(for: .milliseconds(300))
+                        // The item is in hand until the shutdown has reached the loop (however loaded the machine).
+                        let deadline = ContinuousClock.now + .seconds(5)
+                        while !Task.isShuttingDownGracefully, ContinuousClock.now < deadline {
+                            try? await Task.sleep(for: .milliseconds(10))
+                        }
+                        try? await Task.sleep(for: .milliseconds(50))
                         queue.finish()
                     }
                 }
