@@ -5,6 +5,7 @@ import Foundation
 import HireBindCore
 import HireBindTesting
 import Secrets
+import Synchronization
 import Testing
 
 @testable import HireBind
@@ -83,5 +84,26 @@ import Testing
             #expect((dead.first?["last_error"] as? String)?.contains("internal address") == true)
             #expect(await stack.receiver.inbox.all().isEmpty)
         }
+    }
+
+    @Test func aDeliveryConnectsToTheAddressThatWasCheckedNotToALaterAnswer() async {
+        // A name that answers a public address for the check and an internal one right after (DNS rebinding).
+        let answers = Mutex([["93.184.216.34"], ["127.0.0.1"]])
+        let policy = CallbackAddressPolicy(
+            allowedHosts: ["hr.example.com"], defaultURL: nil, allowPrivateAddresses: false,
+            resolver: { _ in answers.withLock { $0.isEmpty ? [] : $0.removeFirst() } })
+        let target = await policy.target(ofResolved: "https://hr.example.com/hooks")
+        #expect(target == .connect(host: "hr.example.com", address: "93.184.216.34"))
+        // The next attempt checks again and sees the internal address: refused, never connected.
+        guard case .refused(let refusal) = await policy.target(ofResolved: "https://hr.example.com/hooks") else {
+            Issue.record("a rebound name was not refused")
+            return
+        }
+        #expect(refusal.problem.contains("127.0.0.1"))
+        // A literal address is connected to as it is; internal addresses allowed, nothing is pinned.
+        let literal = CallbackAddressPolicy(allowedHosts: ["93.184.216.35"], defaultURL: nil, allowPrivateAddresses: false, resolver: { [$0] })
+        #expect(await literal.target(ofResolved: "http://93.184.216.35/cb") == .connect(host: "93.184.216.35", address: nil))
+        let open = CallbackAddressPolicy(allowedHosts: ["localhost"], defaultURL: nil, allowPrivateAddresses: true)
+        #expect(await open.target(ofResolved: "http://localhost:9/cb") == .connect(host: "localhost", address: nil))
     }
 }

@@ -13,13 +13,19 @@ public struct CallbackAddressPolicy: Sendable {
     /// Host names or patterns (`hr.example.com`, `*.example.com`); the default callback URL's host is always allowed.
     let allowedHosts: [String]
     let allowPrivateAddresses: Bool
+    /// Turns a host into its addresses: the system's resolver, or a stand-in in tests.
+    let resolver: @Sendable (String) async -> [String]
 
     /// The policy `callbacks:` describes.
     public init(_ settings: CallbackSettings) {
         self.init(allowedHosts: settings.allowedHosts, defaultURL: settings.defaultURL, allowPrivateAddresses: settings.allowPrivateAddresses)
     }
 
-    public init(allowedHosts: [String], defaultURL: String?, allowPrivateAddresses: Bool) {
+    public init(
+        allowedHosts: [String], defaultURL: String?, allowPrivateAddresses: Bool,
+        resolver: @escaping @Sendable (String) async -> [String] = CallbackAddressPolicy.resolve
+    ) {
+        self.resolver = resolver
         var hosts = allowedHosts.map { $0.lowercased() }
         if let host = defaultURL.flatMap(URL.init(string:))?.host?.lowercased() { hosts.append(host) }
         self.allowedHosts = hosts
@@ -44,26 +50,44 @@ public struct CallbackAddressPolicy: Sendable {
         public var permanent: Bool
     }
 
+    /// What a delivery may do: go to `address` (the one checked, so that a name resolving differently a moment
+    /// later cannot send it elsewhere), go as the URL says, or not go.
+    public enum Target: Sendable, Equatable {
+        /// Connect to this checked address (nil: the URL's own, when internal addresses are allowed or it is a literal).
+        case connect(host: String, address: String?)
+        case refused(Refusal)
+    }
+
     /// Resolves the URL's host and refuses it when any address is internal (unless allowed); a name that does
-    /// not resolve now is refused for this attempt only.
-    public func refusal(ofResolved text: String) async -> Refusal? {
-        if let problem = refusal(ofURL: text) { return Refusal(problem: problem, permanent: true) }
-        guard !allowPrivateAddresses else { return nil }
-        guard let host = URL(string: text)?.host else { return Refusal(problem: "callback_url has no host", permanent: true) }
+    /// not resolve now is refused for this attempt only. Otherwise the delivery connects to the first address
+    /// checked: a DNS answer that changes between the check and the connection (DNS rebinding) is never used.
+    public func target(ofResolved text: String) async -> Target {
+        if let problem = refusal(ofURL: text) { return .refused(Refusal(problem: problem, permanent: true)) }
+        guard let host = URL(string: text)?.host else { return .refused(Refusal(problem: "callback_url has no host", permanent: true)) }
+        guard !allowPrivateAddresses else { return .connect(host: host, address: nil) }
         let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
-        let addresses = await Self.resolve(bare)
-        guard !addresses.isEmpty else { return Refusal(problem: "callback host \(host) does not resolve", permanent: false) }
-        if let inside = addresses.first(where: Self.isInternal) {
-            return Refusal(
-                problem: "callback host \(host) resolves to \(inside), an internal address (set callbacks.allow_private_addresses to allow it)",
-                permanent: true
-            )
+        let addresses = await resolver(bare)
+        guard let first = addresses.first else {
+            return .refused(Refusal(problem: "callback host \(host) does not resolve", permanent: false))
         }
+        if let inside = addresses.first(where: Self.isInternal) {
+            return .refused(
+                Refusal(
+                    problem: "callback host \(host) resolves to \(inside), an internal address (set callbacks.allow_private_addresses to allow it)",
+                    permanent: true
+                ))
+        }
+        return .connect(host: host, address: bare == first ? nil : first)
+    }
+
+    /// Nil when a delivery to the URL may go ahead; otherwise why not.
+    public func refusal(ofResolved text: String) async -> Refusal? {
+        if case .refused(let refusal) = await target(ofResolved: text) { return refusal }
         return nil
     }
 
     /// Numeric addresses of `host` (a name or a literal), IPv4 and IPv6.
-    static func resolve(_ host: String) async -> [String] {
+    public static func resolve(_ host: String) async -> [String] {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 var hints = addrinfo()

@@ -88,9 +88,25 @@ public struct CallbackDeliverer: Service {
     }
 
     func attempt(_ delivery: CallbackDelivery, with httpClient: HTTPClient, logger: Logger) async -> Attempt {
-        if let refusal = await addressPolicy.refusal(ofResolved: delivery.url) {
+        let pinned: (host: String, address: String)?
+        switch await addressPolicy.target(ofResolved: delivery.url) {
+        case .refused(let refusal):
             return refusal.permanent ? .refused(refusal.problem) : .failed(refusal.problem, retryAfter: nil)
+        case .connect(let host, let address):
+            pinned = address.map { (host, $0) }
         }
+        // The connection goes to the address just checked, not to whatever the name resolves to next (TLS still
+        // verifies the certificate against the name): a client of its own for this delivery.
+        guard let pinned else { return await post(delivery, with: httpClient, logger: logger) }
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.dnsOverride = [pinned.host: pinned.address]
+        let pinnedClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let attempt = await post(delivery, with: pinnedClient, logger: logger)
+        try? await pinnedClient.shutdown()
+        return attempt
+    }
+
+    func post(_ delivery: CallbackDelivery, with httpClient: HTTPClient, logger: Logger) async -> Attempt {
         var request = HTTPClientRequest(url: delivery.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
