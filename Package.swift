@@ -95,6 +95,8 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
             ],
+            // The OpenAPI document of both listeners, served at the admin listener's /openapi.yaml.
+            resources: [.copy("Admin/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
 

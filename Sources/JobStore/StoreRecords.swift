@@ -120,6 +120,13 @@ public struct JobAttempt: Sendable, Hashable, Codable {
     /// Feishu's `X-Tt-Logid`, for support requests.
     public var logID: String?
 
+    enum CodingKeys: String, CodingKey {
+        case number, outcome, failure
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case logID = "log_id"
+    }
+
     public init(number: Int, startedAt: Date, finishedAt: Date, outcome: Outcome, failure: JobFailure? = nil, logID: String? = nil) {
         self.number = number
         self.startedAt = startedAt

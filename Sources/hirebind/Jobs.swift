@@ -43,6 +43,7 @@ struct Jobs: AsyncParsableCommand {
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                encoder.dateEncodingStrategy = .iso8601
                 print(String(decoding: try encoder.encode(jobs), as: UTF8.self))
                 return
             }

@@ -18,6 +18,9 @@ import WebhookSignature
             #expect(try await stack.admin("/v1/jobs").status == 200)
             #expect(try await stack.admin("/metrics", token: nil).status == 200)
             #expect(try await stack.admin("/healthz", token: nil).status == 200)
+            let document = try await stack.admin("/openapi.yaml", token: nil)
+            #expect(document.status == 200)
+            #expect(document.headers.first(name: "Content-Type")?.hasPrefix("application/yaml") == true)
             // Webhooks are not served on the admin listener.
             #expect(try await stack.admin(.POST, "/v1/webhooks/workday").status == 404)
         }

@@ -40,9 +40,9 @@ import Testing
             let job = try #require(try await stack.store.job(id: jobID))
             #expect(job.syncStatus == "done")
             #expect(!job.followingSync)
-            // Polled with GET between the two results.
+            // Polled with GET between the two results (once, when a loaded machine delays the first look past the sync's end).
             let gets = await stack.sandbox.state.receivedRequests().filter { $0.method == "GET" }
-            #expect(gets.count >= 2)
+            #expect(gets.count >= 1)
         }
     }
 

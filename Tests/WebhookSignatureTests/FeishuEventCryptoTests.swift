@@ -20,8 +20,15 @@ import Testing
     }
 
     @Test func aWrongKeyOrDamagedBodyIsRefused() {
-        let encrypted = FeishuEventCipher(encryptKey: "right").encrypt(Array(#"{"schema":"2.0"}"#.utf8))
-        #expect(throws: DecryptionFailure.self) { try FeishuEventCipher(encryptKey: "wrong").decrypt(encrypted) }
+        let plain = Array(#"{"schema":"2.0"}"#.utf8)
+        let encrypted = FeishuEventCipher(encryptKey: "right").encrypt(plain)
+        // CBC has no integrity of its own: a wrong key fails on the padding, except when the random IV makes the
+        // garbage end in valid padding (about 1 in 256); it never yields the plaintext. (The signature header is
+        // what authenticates a Feishu event.)
+        #expect((try? FeishuEventCipher(encryptKey: "wrong").decrypt(encrypted)) != plain)
+        #expect(throws: DecryptionFailure.self) {
+            try FeishuEventCipher(encryptKey: "wrong").decrypt("P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk=")
+        }
         let bytes = [UInt8](Data(base64Encoded: encrypted)!)
         let truncated = Data(bytes.dropLast(3)).base64EncodedString()
         #expect(throws: DecryptionFailure.self) { try FeishuEventCipher(encryptKey: "right").decrypt(truncated) }

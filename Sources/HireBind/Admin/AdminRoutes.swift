@@ -86,7 +86,13 @@ struct AdminRoutes: Sendable {
             }
             status = parsed
         }
-        let limit = min(1000, max(1, request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 100))
+        var limit = 100
+        if let text = request.uri.queryParameters.get("limit") {
+            guard let parsed = Int(text), (1...1000).contains(parsed) else {
+                throw APIError(.badRequest, code: "invalid_limit", message: "limit must be a whole number from 1 to 1000")
+            }
+            limit = parsed
+        }
         return (status, limit)
     }
 

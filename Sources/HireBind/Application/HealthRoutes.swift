@@ -1,5 +1,6 @@
 // HealthRoutes: `/healthz`, `/readyz` (draining, credentials, store) on both listeners; `/metrics` on the admin one.
 
+import Foundation
 import HTTPTypes
 import HireBindCore
 import Hummingbird
@@ -28,6 +29,22 @@ struct HealthRoutes: Sendable {
             // The store answers.
             _ = try await store.nextJobDue()
             return Response.json(.ok, ["status": "ready"])
+        }
+    }
+}
+
+/// The OpenAPI document of both listeners (`Admin/openapi.yaml`, a resource of this module), on the admin listener.
+struct OpenAPIRoute: Sendable {
+    static let document: [UInt8] = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let data = try? Data(contentsOf: url) else { return [] }
+        return Array(data)
+    }()
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.get("/openapi.yaml") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "application/yaml; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Self.document)))
         }
     }
 }

@@ -104,6 +104,7 @@ public enum HireBindApplication {
         let routers = buildRouters(configuration: configuration, secrets: secrets, intake: intake, store: store, shared: shared, metrics: metrics)
         let server = configuration.server
         let headerTimeout = TimeAmount.milliseconds(Int64(server.headerTimeoutSeconds * 1000))
+        let keepAliveTimeout = TimeAmount.milliseconds(Int64((server.idleTimeoutSeconds + server.headerTimeoutSeconds) * 1000))
         func listener(
             _ router: Router<HireBindRequestContext>, host: String, port: Int, name: String, onRunning: @escaping @Sendable (Int) async -> Void
         ) -> some Service {
@@ -111,7 +112,7 @@ public enum HireBindApplication {
                 router: router,
                 server: .http1(
                     configuration: .init(
-                        additionalChannelHandlers: [HeaderDeadlineHandler(timeout: headerTimeout)],
+                        additionalChannelHandlers: [HeaderDeadlineHandler(timeout: headerTimeout, keepAliveTimeout: keepAliveTimeout)],
                         idleTimeout: .milliseconds(Int64(server.idleTimeoutSeconds * 1000))
                     )),
                 configuration: .init(
@@ -172,6 +173,7 @@ public enum HireBindApplication {
             failures: ClientFailureLimiter(limit: server.authFailureLimit, windowSeconds: server.authFailureWindowSeconds), metrics: metrics
         ).addRoutes(to: adminRouter)
         MetricsRoute(metrics: metrics).addRoutes(to: adminRouter)
+        OpenAPIRoute().addRoutes(to: adminRouter)
         return Routers(intake: intakeRouter, admin: adminRouter)
     }
 
