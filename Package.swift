@@ -162,6 +162,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Fuzz targets of the parsers (scripts/fuzz): libFuzzer entry points built with -DFUZZING and
+        // -sanitize=fuzzer; in ordinary builds, executables that replay a corpus and the crashes found.
+        .target(name: "FuzzReplay", path: "Fuzz/FuzzReplay", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "FuzzSignatureHeader", dependencies: ["FuzzReplay", "WebhookSignature"], path: "Fuzz/FuzzSignatureHeader",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "FuzzEventDecoder", dependencies: ["FuzzReplay", "HireBindCore"], path: "Fuzz/FuzzEventDecoder", swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzNaming", dependencies: ["FuzzReplay", "MailboxNaming"], path: "Fuzz/FuzzNaming", swiftSettings: swiftSettings),
+
         .testTarget(name: "WebhookSignatureTests", dependencies: ["WebhookSignature"], swiftSettings: swiftSettings),
         .testTarget(name: "MailboxNamingTests", dependencies: ["MailboxNaming"], swiftSettings: swiftSettings),
         .testTarget(name: "HireBindCoreTests", dependencies: ["HireBindCore"], swiftSettings: swiftSettings),
