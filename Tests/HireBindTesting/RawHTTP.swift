@@ -19,10 +19,19 @@ public enum RawHTTP {
         }
     }
 
-    private static func blockingExchange(port: Int, chunks: [[UInt8]], pause: Double, readTimeout: Double) -> Int? {
+    /// Opens a connection to `port` and sends `prefix` (the start of a request head, never finished): the
+    /// descriptor to close with ``release(_:)``, or nil when it could not connect.
+    public static func hold(port: Int, prefix: [UInt8]) -> Int32? {
+        guard let fd = connected(port: port) else { return nil }
+        _ = prefix.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        return fd
+    }
+
+    public static func release(_ fd: Int32) { close(fd) }
+
+    static func connected(port: Int) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -30,7 +39,16 @@ public enum RawHTTP {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { return nil }
+        guard connected == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+
+    private static func blockingExchange(port: Int, chunks: [[UInt8]], pause: Double, readTimeout: Double) -> Int? {
+        guard let fd = connected(port: port) else { return nil }
+        defer { close(fd) }
         var timeout = timeval(tv_sec: Int(readTimeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var noSignal: Int32 = 1

@@ -59,6 +59,7 @@ public struct Stack: Sendable {
         public var maxBodyBytes = 1_048_576
         public var bodyTimeoutSeconds = 10.0
         public var headerTimeoutSeconds = 10.0
+        public var maxConnections = 1000
         public var worker = WorkerSettings(concurrency: 2, leaseSeconds: 30, pollSeconds: 0.1)
         public var logger = Logger(label: "integration")
         public var usersNotInTenant: Set<String> = []
@@ -195,7 +196,8 @@ public struct Stack: Sendable {
         return HireBindConfiguration(
             server: .init(
                 host: "127.0.0.1", port: 0, maxBodyBytes: options.maxBodyBytes, bodyTimeoutSeconds: options.bodyTimeoutSeconds,
-                headerTimeoutSeconds: options.headerTimeoutSeconds, authFailureLimit: options.authFailureLimit),
+                headerTimeoutSeconds: options.headerTimeoutSeconds, maxConnections: options.maxConnections,
+                authFailureLimit: options.authFailureLimit),
             database: .init(path: folder + "/hirebind.sqlite"),
             sources: [
                 "workday": .init(secrets: [.environment("WEBHOOK_SECRET")]),

@@ -121,4 +121,24 @@ import WebhookSignature
             #expect(try await stack.store.receipt(source: "workday", eventID: "evt-slowloris") == nil)
         }
     }
+
+    /// Connections held open with an unfinished head take at most `max_connections` of the server; the next one
+    /// waits in the backlog until one of them goes, then is served.
+    @Test func connectionsBeyondTheCapWaitUntilOneCloses() async throws {
+        try await Stack.with(.init { $0.maxConnections = 3 }) { stack in
+            let port = Int(stack.serviceURL.split(separator: ":").last!)!
+            let prefix = Array("POST /v1/webhooks/workday HTTP/1.1\r\nHost: 127.0.0.1\r\n".utf8)
+            var held: [Int32] = []
+            for _ in 0..<3 { held.append(try #require(RawHTTP.hold(port: port, prefix: prefix))) }
+            try await Task.sleep(for: .milliseconds(300))
+            // The fourth is not served while three are held…
+            async let waiting = stack.postWebhook(Stack.event("evt-capped"))
+            try await Task.sleep(for: .milliseconds(1000))
+            #expect(try await stack.store.receipt(source: "workday", eventID: "evt-capped") == nil)
+            // …and is served once one goes.
+            RawHTTP.release(held.removeFirst())
+            #expect(try await waiting.status == 202)
+            for fd in held { RawHTTP.release(fd) }
+        }
+    }
 }
