@@ -162,6 +162,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Benchmarks (scripts/bench-*): the store's claim statements against large backlogs.
+        .executableTarget(
+            name: "BenchQueue",
+            dependencies: ["JobStore", "HireBindCore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/BenchQueue", swiftSettings: swiftSettings),
+
         // Fuzz targets of the parsers (scripts/fuzz): libFuzzer entry points built with -DFUZZING and
         // -sanitize=fuzzer; in ordinary builds, executables that replay a corpus and the crashes found.
         .target(name: "FuzzReplay", path: "Fuzz/FuzzReplay", swiftSettings: swiftSettings),

@@ -120,6 +120,50 @@ import Testing
         }
     }
 
+    @Test(arguments: StoreEngine.all) func theEarliestDueJobIsLeasedFirstAndAnExpiredLeaseCompetesByItsExpiry(engine: StoreEngine) async throws {
+        let store = try engine.open()
+        let start = Date()
+        // Queued in this order; each becomes due when it was received.
+        let late = try Self.created(try await store.enqueueBind(Self.job("late", address: "c@example.com", at: start.addingTimeInterval(20))))
+        let early = try Self.created(try await store.enqueueBind(Self.job("early", address: "a@example.com", at: start)))
+        let middle = try Self.created(try await store.enqueueBind(Self.job("middle", address: "b@example.com", at: start.addingTimeInterval(10))))
+        #expect(try await store.leaseJob(for: 100, now: start.addingTimeInterval(-1)) == nil)
+        let first = try #require(try await store.leaseJob(for: 3, now: start.addingTimeInterval(15)))
+        #expect(first.job.id == early.jobID)
+        // `late` is not due yet at 15 s; `middle` is.
+        #expect(try await store.leaseJob(for: 100, now: start.addingTimeInterval(15))?.job.id == middle.jobID)
+        #expect(try await store.leaseJob(for: 100, now: start.addingTimeInterval(15)) == nil)
+        // At 30 s the first lease (until 18 s) has expired and `late` (due at 20 s) waits: the expired lease is
+        // taken over first, then `late`.
+        #expect(try await store.leaseJob(for: 100, now: start.addingTimeInterval(30))?.job.id == early.jobID)
+        #expect(try await store.leaseJob(for: 100, now: start.addingTimeInterval(30))?.job.id == late.jobID)
+    }
+
+    @Test(arguments: StoreEngine.all) func aMailboxCheckKeepsItsTraceAndClaimsAnAdoptedAddress(engine: StoreEngine) async throws {
+        let store = try engine.open()
+        let now = Date()
+        _ = try await store.enqueueBind(Self.job("held", address: "wei.zhang2@example.com", at: now))
+        _ = try await store.enqueueBind(Self.job("adopting", address: "wei.zhang@example.com", at: now.addingTimeInterval(1)))
+        let holder = try #require(try await store.leaseJob(for: 60, now: now.addingTimeInterval(2)))
+        let lease = try #require(try await store.leaseJob(for: 60, now: now.addingTimeInterval(2)))
+        #expect(lease.job.eventID == "adopting")
+        // Another person's job holds the address the directory names: refused, the job's address unchanged.
+        let trace = JSONValue.object(["directory": .object(["verdict": .string("adopted")])])
+        #expect(try await store.recordMailboxCheck(lease, address: "Wei.Zhang2@example.com", namingTrace: trace) == .heldBy(jobID: holder.job.id))
+        #expect(try await store.job(id: lease.job.id)?.exchangeAccount == "wei.zhang@example.com")
+        #expect(try await store.job(id: lease.job.id)?.namingTrace == trace)
+        // A free one is claimed and becomes the job's address; nobody else is handed it.
+        #expect(try await store.recordMailboxCheck(lease, address: "w.zhang@example.com", namingTrace: trace) == .recorded)
+        #expect(try await store.job(id: lease.job.id)?.exchangeAccount == "w.zhang@example.com")
+        #expect(
+            try await store.takenAddresses(among: ["W.Zhang@example.com", "wei.zhang@example.com"]) == [
+                "w.zhang@example.com", "wei.zhang@example.com",
+            ])
+        // Only the lease holder may record.
+        let stale = JobLease(job: lease.job, token: "not-the-token", expiresAt: lease.expiresAt)
+        await #expect(throws: LeaseLostError.self) { _ = try await store.recordMailboxCheck(stale, address: "x@example.com", namingTrace: nil) }
+    }
+
     @Test(arguments: StoreEngine.all) func finishingWritesOutcomeAndCallbackTogether(engine: StoreEngine) async throws {
         let store = try engine.open()
         let now = Date()

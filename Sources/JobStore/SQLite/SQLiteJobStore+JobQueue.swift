@@ -16,13 +16,19 @@ extension SQLiteJobStore: JobQueue {
                         status = 'running', lease_token = :token, lease_expires_at = :until, attempts = attempts + 1, updated_at = :now,
                         outcome_unknown = (outcome_unknown OR status = 'running')
                         """,
-                    due: "(status = 'queued' AND next_attempt_at <= :now) OR (status = 'running' AND lease_expires_at <= :now)",
-                    order: "next_attempt_at"
+                    from: Self.jobSources
                 )
             else { return nil }
             return JobLease(job: try SQLiteRows.job(from: row), token: lease.token, expiresAt: lease.until)
         }
     }
+
+    /// Due jobs: queued ones whose time has come (index `jobs_due`), and running ones whose lease expired
+    /// (index `jobs_leases`).
+    static let jobSources = [
+        SQLiteLease.Source(due: "status = 'queued' AND next_attempt_at <= :now", order: "next_attempt_at"),
+        SQLiteLease.Source(due: "status = 'running' AND lease_expires_at <= :now", order: "lease_expires_at"),
+    ]
 
     public func renewLease(_ lease: JobLease, for seconds: Double, now: Date) async throws {
         try await pool.write { db in

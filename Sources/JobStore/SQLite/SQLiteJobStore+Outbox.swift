@@ -12,8 +12,7 @@ extension SQLiteJobStore: CallbackOutbox {
                 let row = try lease.claim(
                     db, table: "callbacks",
                     set: "status = 'delivering', lease_token = :token, lease_expires_at = :until, attempts = attempts + 1",
-                    due: "(status = 'pending' AND next_attempt_at <= :now) OR (status = 'delivering' AND lease_expires_at <= :now)",
-                    order: "next_attempt_at"
+                    from: Self.callbackSources
                 )
             else { return nil }
             return CallbackDelivery(
@@ -23,6 +22,13 @@ extension SQLiteJobStore: CallbackOutbox {
             )
         }
     }
+
+    /// Due callbacks: pending ones whose time has come (index `callbacks_due`), and delivering ones whose lease
+    /// expired (index `callbacks_leases`).
+    static let callbackSources = [
+        SQLiteLease.Source(due: "status = 'pending' AND next_attempt_at <= :now", order: "next_attempt_at"),
+        SQLiteLease.Source(due: "status = 'delivering' AND lease_expires_at <= :now", order: "lease_expires_at"),
+    ]
 
     public func callbackDelivered(_ delivery: CallbackDelivery, now: Date) async throws {
         try await pool.write { db in

@@ -12,11 +12,7 @@ extension SQLiteJobStore: SyncCheckQueue {
                 let row = try lease.claim(
                     db, table: "jobs",
                     set: "sync_lease_token = :token, sync_lease_expires_at = :until",
-                    due: """
-                        sync_next_check_at IS NOT NULL AND sync_next_check_at <= :now
-                            AND (sync_lease_expires_at IS NULL OR sync_lease_expires_at <= :now)
-                        """,
-                    order: "sync_next_check_at"
+                    from: Self.syncSources
                 )
             else { return nil }
             return SyncCheck(
@@ -25,6 +21,17 @@ extension SQLiteJobStore: SyncCheckQueue {
             )
         }
     }
+
+    /// Due sync checks, by the partial index `jobs_sync_due` (only jobs whose sync is followed are in it); rows
+    /// leased by another watcher are skipped in the walk, and they are few.
+    static let syncSources = [
+        SQLiteLease.Source(
+            due: """
+                sync_next_check_at IS NOT NULL AND sync_next_check_at <= :now
+                    AND (sync_lease_expires_at IS NULL OR sync_lease_expires_at <= :now)
+                """,
+            order: "sync_next_check_at")
+    ]
 
     public func syncContinues(_ check: SyncCheck, status: String?, nextCheckAt: Date) async throws {
         try await pool.write { db in
