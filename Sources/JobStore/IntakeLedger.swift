@@ -39,7 +39,7 @@ public protocol IntakeLedger: Sendable {
     /// Every employee of the source whose binding exists (a succeeded bind job no unbind job targets), with that job's id.
     func boundEmployees(source: String) async throws -> [String: String]
 
-    /// Forgets intake records received before `date`, so that a repeat of such an old event makes a new job.
-    /// Jobs, their addresses and histories stay. Returns how many records were removed.
-    func purgeIntakes(receivedBefore date: Date) async throws -> Int
+    /// Forgets at most `limit` intake records received before `date`, oldest first, so that a repeat of such an
+    /// old event makes a new job. Jobs, their addresses and histories stay. Returns how many records were removed.
+    func purgeIntakes(receivedBefore date: Date, limit: Int) async throws -> Int
 }

@@ -52,7 +52,7 @@ import Testing
         let old = try Self.created(try await store.enqueueBind(Self.job("e-old", address: "a@example.com", at: now.addingTimeInterval(-8 * 86_400))))
         let recent = try Self.created(
             try await store.enqueueBind(Self.job("e-new", address: "b@example.com", at: now.addingTimeInterval(-6 * 86_400))))
-        #expect(try await store.purgeIntakes(receivedBefore: now.addingTimeInterval(-7 * 86_400)) == 1)
+        #expect(try await store.purgeIntakes(receivedBefore: now.addingTimeInterval(-7 * 86_400), limit: 100) == 1)
         // Within the window the first answer stands; past it the event makes a new job.
         #expect(try await store.enqueueBind(Self.job("e-new", address: "c@example.com")) == .duplicate(recent))
         let again = try Self.created(try await store.enqueueBind(Self.job("e-old", address: "d@example.com")))
@@ -162,6 +162,38 @@ import Testing
         // Only the lease holder may record.
         let stale = JobLease(job: lease.job, token: "not-the-token", expiresAt: lease.expiresAt)
         await #expect(throws: LeaseLostError.self) { _ = try await store.recordMailboxCheck(stale, address: "x@example.com", namingTrace: nil) }
+    }
+
+    @Test(arguments: StoreEngine.all) func oldHistoryOfFinishedWorkIsForgottenInBatchesAndLiveWorkKeepsIts(engine: StoreEngine) async throws {
+        let store = try engine.open()
+        let old = Date().addingTimeInterval(-100 * 86_400)
+        // Three jobs settled long ago with a delivered result each, and one still queued with an old attempt.
+        for index in 0..<3 {
+            _ = try await store.enqueueBind(Self.job("done\(index)", address: "d\(index)@example.com", at: old))
+            let lease = try #require(try await store.leaseJob(for: 60, now: old))
+            let attempt = JobAttempt(number: 1, startedAt: old, finishedAt: old, outcome: .succeeded)
+            let callback = OutboundCallback(messageID: "hb_done\(index)_1", url: "http://127.0.0.1:9/cb", body: Array("{}".utf8))
+            try await store.finishJob(
+                lease, outcome: .bound(bindingID: "b\(index)", syncStatus: "done", followSync: nil), attempt: attempt, callback: callback, now: old)
+            let delivery = try #require(try await store.leaseCallback(for: 60, now: old))
+            try await store.callbackDelivered(delivery, now: old)
+        }
+        _ = try await store.enqueueBind(Self.job("live", address: "live@example.com", at: old))
+        let live = try #require(try await store.leaseJob(for: 60, now: old))
+        try await store.retryJob(
+            live, attempt: JobAttempt(number: 1, startedAt: old, finishedAt: old, outcome: .retry), retryAt: Date().addingTimeInterval(60),
+            countsAsAttempt: true, outcomeUnknown: false)
+        let cutoff = Date().addingTimeInterval(-90 * 86_400)
+        // Six rows of history (three attempts, three callbacks), two at a time.
+        #expect(try await store.purgeHistory(before: cutoff, limit: 2) == 2)
+        #expect(try await store.purgeHistory(before: cutoff, limit: 2) == 2)
+        #expect(try await store.purgeHistory(before: cutoff, limit: 2) == 2)
+        #expect(try await store.purgeHistory(before: cutoff, limit: 2) == 0)
+        #expect(try await store.callbacks(status: nil, limit: 10).isEmpty)
+        // The jobs stay (the address ledger); the live job keeps its attempt.
+        #expect(try await store.jobs(status: .succeeded, limit: 10).count == 3)
+        #expect(try await store.attempts(jobID: live.job.id).count == 1)
+        #expect(try await store.takenAddresses(among: ["d0@example.com"]) == ["d0@example.com"])
     }
 
     @Test(arguments: StoreEngine.all) func finishingWritesOutcomeAndCallbackTogether(engine: StoreEngine) async throws {

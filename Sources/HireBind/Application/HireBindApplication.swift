@@ -94,7 +94,9 @@ public enum HireBindApplication {
                         reconciler: reconciler, interval: interval, firstDelay: min(interval, .seconds(30)), metrics: metrics, logger: logger))
             }
         }
-        workers.append(Housekeeper(store: store, dedupeDays: configuration.database.dedupeDays, logger: logger))
+        workers.append(
+            Housekeeper(
+                store: store, dedupeDays: configuration.database.dedupeDays, historyDays: configuration.database.historyDays, logger: logger))
         workers.append(
             CallbackDeliverer(
                 store: store, secret: secrets.callbackSecret, settings: configuration.callbacks,

@@ -7,10 +7,14 @@ public struct DatabaseSettings: Sendable, Codable {
     /// How long a delivered event id is remembered: a repeat within this window gets the first job's answer.
     /// HR senders retry for days; keep it above their retry horizon.
     public var dedupeDays: Double
+    /// How long finished history (attempts of final jobs, delivered or dead callbacks) is kept for audits; jobs
+    /// themselves are kept, as the address ledger.
+    public var historyDays: Double
 
-    public init(path: String = "var/hirebind.sqlite", dedupeDays: Double = 7) {
+    public init(path: String = "var/hirebind.sqlite", dedupeDays: Double = 7, historyDays: Double = 90) {
         self.path = path
         self.dedupeDays = dedupeDays
+        self.historyDays = historyDays
     }
 
     public init(from decoder: any Decoder) throws {
@@ -18,10 +22,12 @@ public struct DatabaseSettings: Sendable, Codable {
         let defaults = Self()
         path = try c.value(.path, default: defaults.path)
         dedupeDays = try c.value(.dedupeDays, default: defaults.dedupeDays)
+        historyDays = try c.value(.historyDays, default: defaults.historyDays)
     }
 
     enum CodingKeys: String, CodingKey {
         case path
         case dedupeDays = "dedupe_days"
+        case historyDays = "history_days"
     }
 }

@@ -87,6 +87,9 @@ public struct HireBindConfiguration: Sendable, Codable {
         guard database.dedupeDays > 0 else {
             throw ConfigurationError(key: "database.dedupe_days", "must be positive, and longer than the senders retry (7 is usual)")
         }
+        guard database.historyDays > 0 else {
+            throw ConfigurationError(key: "database.history_days", "must be positive (90 keeps a quarter of attempts and deliveries for audits)")
+        }
         guard server.maxBodyBytes > 0 else { throw ConfigurationError(key: "server.max_body_bytes", "must be positive") }
         guard admin.port == 0 || admin.port != server.port || admin.host != server.host else {
             throw ConfigurationError(key: "admin.port", "the admin listener needs a port of its own (server.port is \(server.port))")

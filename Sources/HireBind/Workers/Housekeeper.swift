@@ -1,20 +1,28 @@
-// Housekeeper: forgets event ids older than the dedupe window, at start and then hourly.
+// Housekeeper: forgets event ids older than the dedupe window and history older than its retention, in batches.
 
 import Foundation
 public import JobStore
 public import Logging
 public import ServiceLifecycle
 
-/// Forgets event ids older than the dedupe window, once at start and then every `interval`.
+/// Forgets event ids older than the dedupe window and finished history (attempts, delivered or dead callbacks)
+/// older than `database.history_days`, once at start and then every `interval`. Each batch is its own short
+/// transaction, with a pause between batches, so intakes and leases never wait long behind it.
 public struct Housekeeper: Service {
-    let store: any IntakeLedger
+    let store: any IntakeLedger & StoreRetention
     let dedupeDays: Double
+    let historyDays: Double
     let interval: Duration
     let logger: Logger
+    /// Rows per transaction.
+    static let batch = 500
 
-    public init(store: any IntakeLedger, dedupeDays: Double, interval: Duration = .seconds(3600), logger: Logger) {
+    public init(
+        store: any IntakeLedger & StoreRetention, dedupeDays: Double, historyDays: Double, interval: Duration = .seconds(3600), logger: Logger
+    ) {
         self.store = store
         self.dedupeDays = dedupeDays
+        self.historyDays = historyDays
         self.interval = interval
         self.logger = logger
     }
@@ -22,12 +30,28 @@ public struct Housekeeper: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully {
             do {
-                let removed = try await store.purgeIntakes(receivedBefore: Date().addingTimeInterval(-dedupeDays * 86_400))
-                if removed > 0 { logger.info("forgot old event ids", metadata: ["count": "\(removed)", "older_than_days": "\(dedupeDays)"]) }
+                let events = try await purge {
+                    try await store.purgeIntakes(receivedBefore: Date().addingTimeInterval(-dedupeDays * 86_400), limit: $0)
+                }
+                if events > 0 { logger.info("forgot old event ids", metadata: ["count": "\(events)", "older_than_days": "\(dedupeDays)"]) }
+                let history = try await purge { try await store.purgeHistory(before: Date().addingTimeInterval(-historyDays * 86_400), limit: $0) }
+                if history > 0 { logger.info("forgot old history", metadata: ["rows": "\(history)", "older_than_days": "\(historyDays)"]) }
             } catch {
-                logger.error("cannot purge old intake records", metadata: ["error": "\(error)"])
+                logger.error("cannot purge old records", metadata: ["error": "\(error)"])
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
+    }
+
+    /// Runs `batch` until it deletes fewer rows than asked, pausing between batches; returns the rows deleted.
+    func purge(_ batch: (Int) async throws -> Int) async throws -> Int {
+        var total = 0
+        while !Task.isShuttingDownGracefully {
+            let deleted = try await batch(Self.batch)
+            total += deleted
+            guard deleted == Self.batch else { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return total
     }
 }

@@ -178,9 +178,11 @@ extension SQLiteJobStore: IntakeLedger {
         ).map(SQLiteRows.job(from:))
     }
 
-    public func purgeIntakes(receivedBefore date: Date) async throws -> Int {
+    public func purgeIntakes(receivedBefore date: Date, limit: Int) async throws -> Int {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM intakes WHERE received_at < ?", arguments: [date.timeIntervalSince1970])
+            try db.execute(
+                sql: "DELETE FROM intakes WHERE rowid IN (SELECT rowid FROM intakes WHERE received_at < ? ORDER BY received_at LIMIT ?)",
+                arguments: [date.timeIntervalSince1970, limit])
             return db.changesCount
         }
     }
