@@ -13,7 +13,15 @@ import JobStore
     static let rounds = 300
 
     static func main() async throws {
-        let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // `fill-live PATH SIZE`: a store of SIZE queued jobs due now, for hirebind to bind against the sandbox.
+        if arguments.first == "fill-live", arguments.count == 3, let size = Int(arguments[2]) {
+            _ = try SQLiteJobStore(path: arguments[1])
+            try fillLive(path: arguments[1], size: size)
+            print("filled \(arguments[1]) with \(size) queued jobs")
+            return
+        }
+        let sizes = arguments.compactMap { Int($0) }
         var results: [(size: Int, timings: [String: [Double]])] = []
         for size in sizes.isEmpty ? [1_000, 100_000, 1_000_000] : sizes {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-bench-queue-\(UUID().uuidString)").path
@@ -59,6 +67,24 @@ import JobStore
                         CASE WHEN i % 2 = 0 THEN 'pending' ELSE 'delivered' END, ? - (i % 600), ? FROM n
                     """,
                 arguments: [size / 5, now, now])
+        }
+        try queue.close()
+    }
+
+    /// `size` queued jobs, due now in creation order, each a distinct person and address, without callbacks.
+    static func fillLive(path: String, size: Int) throws {
+        let queue = try DatabaseQueue(path: path)
+        let now = Date().timeIntervalSince1970
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+                    INSERT INTO jobs (id, source, event_id, employee_id, feishu_user_id, exchange_account, admin_account, user_id_type,
+                        naming_trace, status, attempts, next_attempt_at, created_at, updated_at)
+                    SELECT 'backlog-' || i, 'backlog', 'evt-' || i, 'B' || i, 'ou_backlog_' || i, 'backlog' || i || '@example.com',
+                        'exchange-admin@example.com', 'open_id', 'null', 'queued', 0, ? - 60 + i * 1e-6, ?, ? FROM n
+                    """,
+                arguments: [size, now, now, now])
         }
         try queue.close()
     }
