@@ -26,10 +26,15 @@ public struct GraphDirectory: MailboxDirectory {
         public var graphURL: String
         public var timeoutSeconds: Double
 
+        public static let defaultIdentityAttribute = "employeeId"
+        public static let defaultAuthorityURL = "https://login.microsoftonline.com"
+        public static let defaultGraphURL = "https://graph.microsoft.com"
+        public static let defaultTimeoutSeconds = 10.0
+
         public init(
-            tenantID: String, clientID: String, clientSecret: Secret, identityAttribute: String = "employeeId",
-            authorityURL: String = "https://login.microsoftonline.com", graphURL: String = "https://graph.microsoft.com",
-            timeoutSeconds: Double = 10
+            tenantID: String, clientID: String, clientSecret: Secret, identityAttribute: String = Self.defaultIdentityAttribute,
+            authorityURL: String = Self.defaultAuthorityURL, graphURL: String = Self.defaultGraphURL,
+            timeoutSeconds: Double = Self.defaultTimeoutSeconds
         ) {
             self.tenantID = tenantID
             self.clientID = clientID

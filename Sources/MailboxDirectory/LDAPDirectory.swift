@@ -33,11 +33,13 @@ public struct LDAPDirectory: MailboxDirectory {
 
         public static let defaultIdentityFilter = "(employeeID={employee_id})"
         public static let defaultAddressFilter = "(|(mail={address})(proxyAddresses=smtp:{address}))"
+        public static let defaultIdentityAttribute = "employeeID"
+        public static let defaultTimeoutSeconds = 10.0
 
         public init(
             url: String, startTLS: Bool, caFile: String? = nil, bindDN: String, bindPassword: Secret, searchBase: String,
-            identityFilter: String = Self.defaultIdentityFilter, identityAttribute: String = "employeeID",
-            addressFilter: String = Self.defaultAddressFilter, timeoutSeconds: Double = 10
+            identityFilter: String = Self.defaultIdentityFilter, identityAttribute: String = Self.defaultIdentityAttribute,
+            addressFilter: String = Self.defaultAddressFilter, timeoutSeconds: Double = Self.defaultTimeoutSeconds
         ) {
             self.url = url
             self.startTLS = startTLS

@@ -1,6 +1,7 @@
 // MailboxDirectorySettings: `mailbox_directory:`, asking Exchange's directory whose mailbox an address is.
 
 import Foundation
+public import MailboxDirectory
 
 /// The directory consulted after naming and before the Feishu call (Microsoft Graph or LDAP), and what its
 /// answer decides, per rule set. Absent, hirebind is the naming authority and binds what it computed.
@@ -150,8 +151,9 @@ public struct GraphSettings: Sendable, Codable {
     public var timeoutSeconds: Double
 
     public init(
-        tenantID: String, clientID: String, clientSecret: SecretReference, identityAttribute: String = "employeeId",
-        authorityURL: String = "https://login.microsoftonline.com", graphURL: String = "https://graph.microsoft.com", timeoutSeconds: Double = 10
+        tenantID: String, clientID: String, clientSecret: SecretReference, identityAttribute: String = Graph.defaultIdentityAttribute,
+        authorityURL: String = Graph.defaultAuthorityURL, graphURL: String = Graph.defaultGraphURL,
+        timeoutSeconds: Double = Graph.defaultTimeoutSeconds
     ) {
         self.tenantID = tenantID
         self.clientID = clientID
@@ -167,12 +169,15 @@ public struct GraphSettings: Sendable, Codable {
         self.init(
             tenantID: try c.decode(String.self, forKey: .tenantID), clientID: try c.decode(String.self, forKey: .clientID),
             clientSecret: try c.decode(SecretReference.self, forKey: .clientSecret),
-            identityAttribute: try c.value(.identityAttribute, default: "employeeId"),
-            authorityURL: try c.value(.authorityURL, default: "https://login.microsoftonline.com"),
-            graphURL: try c.value(.graphURL, default: "https://graph.microsoft.com"),
-            timeoutSeconds: try c.value(.timeoutSeconds, default: 10)
+            identityAttribute: try c.value(.identityAttribute, default: Graph.defaultIdentityAttribute),
+            authorityURL: try c.value(.authorityURL, default: Graph.defaultAuthorityURL),
+            graphURL: try c.value(.graphURL, default: Graph.defaultGraphURL),
+            timeoutSeconds: try c.value(.timeoutSeconds, default: Graph.defaultTimeoutSeconds)
         )
     }
+
+    /// The client's configuration, whose defaults these are.
+    public typealias Graph = GraphDirectory.Configuration
 
     func validate() throws(ConfigurationError) {
         for (key, url) in [("authority_url", authorityURL), ("graph_url", graphURL)] {
@@ -219,8 +224,8 @@ public struct LDAPSettings: Sendable, Codable {
 
     public init(
         url: String, startTLS: Bool? = nil, caFile: String? = nil, bindDN: String, bindPassword: SecretReference, searchBase: String,
-        filter: String = "(employeeID={employee_id})", identityAttribute: String = "employeeID",
-        addressFilter: String = "(|(mail={address})(proxyAddresses=smtp:{address}))", timeoutSeconds: Double = 10
+        filter: String = LDAP.defaultIdentityFilter, identityAttribute: String = LDAP.defaultIdentityAttribute,
+        addressFilter: String = LDAP.defaultAddressFilter, timeoutSeconds: Double = LDAP.defaultTimeoutSeconds
     ) {
         self.url = url
         self.startTLS = startTLS ?? url.lowercased().hasPrefix("ldap://")
@@ -241,12 +246,15 @@ public struct LDAPSettings: Sendable, Codable {
             url: url, startTLS: try c.decodeIfPresent(Bool.self, forKey: .startTLS), caFile: try c.decodeIfPresent(String.self, forKey: .caFile),
             bindDN: try c.decode(String.self, forKey: .bindDN), bindPassword: try c.decode(SecretReference.self, forKey: .bindPassword),
             searchBase: try c.decode(String.self, forKey: .searchBase),
-            filter: try c.value(.filter, default: "(employeeID={employee_id})"),
-            identityAttribute: try c.value(.identityAttribute, default: "employeeID"),
-            addressFilter: try c.value(.addressFilter, default: "(|(mail={address})(proxyAddresses=smtp:{address}))"),
-            timeoutSeconds: try c.value(.timeoutSeconds, default: 10)
+            filter: try c.value(.filter, default: LDAP.defaultIdentityFilter),
+            identityAttribute: try c.value(.identityAttribute, default: LDAP.defaultIdentityAttribute),
+            addressFilter: try c.value(.addressFilter, default: LDAP.defaultAddressFilter),
+            timeoutSeconds: try c.value(.timeoutSeconds, default: LDAP.defaultTimeoutSeconds)
         )
     }
+
+    /// The client's configuration, whose defaults these are.
+    public typealias LDAP = LDAPDirectory.Configuration
 
     func validate() throws(ConfigurationError) {
         let lowered = url.lowercased()

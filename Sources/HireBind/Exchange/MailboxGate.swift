@@ -81,7 +81,7 @@ public struct MailboxGate: Sendable {
         let holders: [MailboxRecord]
         do throws(MailboxDirectoryError) {
             accounts = try await directory.accounts(identity: identity)
-            holders = try await directory.holders(of: computed)
+            holders = Self.ownAccountDecides(accounts, computed: computed, mode: mode) ? [] : try await directory.holders(of: computed)
         } catch {
             trace["error"] = .string(error.description)
             return Outcome(decision: decision(for: error), trace: .object(trace), mode: mode)
@@ -121,6 +121,13 @@ public struct MailboxGate: Sendable {
             }
         }
         return Outcome(decision: decision, trace: .object(trace), mode: mode)
+    }
+
+    /// Whether the person's own accounts settle the verdict without asking who holds the computed address: it is
+    /// theirs, several accounts or a disabled one refuse, or adopt takes their primary address.
+    static func ownAccountDecides(_ accounts: [MailboxRecord], computed: String, mode: MailboxDirectorySettings.Mode) -> Bool {
+        guard let own = accounts.first else { return false }
+        return accounts.count > 1 || !own.enabled || own.holds(computed) || (mode == .adopt && own.primaryAddress != nil)
     }
 
     func decision(for error: MailboxDirectoryError) -> Decision {

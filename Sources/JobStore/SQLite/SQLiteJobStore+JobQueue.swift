@@ -120,7 +120,7 @@ extension SQLiteJobStore: JobQueue {
                         t, lease.job.id,
                     ]
                 )
-            case .unbound:
+            case .unbound, .completed:
                 try db.execute(
                     sql: """
                         UPDATE jobs SET status = 'succeeded', last_error = NULL, lease_token = NULL, lease_expires_at = NULL,
@@ -128,16 +128,10 @@ extension SQLiteJobStore: JobQueue {
                         """,
                     arguments: [t, lease.job.id]
                 )
-                // The binding is gone: its sync is no longer followed.
-                try db.execute(sql: "UPDATE jobs SET sync_next_check_at = NULL WHERE id = ?", arguments: [lease.job.targetJobID])
-            case .completed:
-                try db.execute(
-                    sql: """
-                        UPDATE jobs SET status = 'succeeded', last_error = NULL, lease_token = NULL, lease_expires_at = NULL,
-                            updated_at = ? WHERE id = ?
-                        """,
-                    arguments: [t, lease.job.id]
-                )
+                if case .unbound = outcome {
+                    // The binding is gone: its sync is no longer followed.
+                    try db.execute(sql: "UPDATE jobs SET sync_next_check_at = NULL WHERE id = ?", arguments: [lease.job.targetJobID])
+                }
             case .failed(let failure), .dead(let failure):
                 let status: JobStatus = if case .failed = outcome { .failed } else { .dead }
                 try db.execute(
