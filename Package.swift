@@ -192,7 +192,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JobStoreTests",
-            dependencies: ["JobStore", "HireBindCore", "HireBindTesting", "Secrets"],
+            dependencies: ["JobStore", "HireBindCore", "HireBindTesting", "Secrets", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

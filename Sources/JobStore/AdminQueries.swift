@@ -7,6 +7,8 @@ public protocol AdminQueries: Sendable {
     func job(id: String) async throws -> BindJob?
     /// Jobs in creation order, of one status or all.
     func jobs(status: JobStatus?, limit: Int) async throws -> [BindJob]
+    /// The status of each of these jobs that exists (a backfill followed to its end asks for its own).
+    func statuses(ofJobs ids: [String]) async throws -> [String: JobStatus]
     /// A job's calls to Feishu, oldest first.
     func attempts(jobID: String) async throws -> [JobAttempt]
     /// Callbacks in outbox order, of one status or all.

@@ -15,7 +15,8 @@ struct BackfillCommand: AsyncParsableCommand {
         discussion: """
             Each person is queued once: a run stopped by Ctrl-C or a crash is resumed by running it again. The service \
             (running or started later) carries the jobs out within Feishu's rate limits. --dry-run prints the plan \
-            (person → address) and writes nothing.
+            (person → address) and writes nothing. --follow then stays until every queued person is bound or has \
+            failed, with the bind rate and the time left.
             """
     )
 
@@ -25,11 +26,13 @@ struct BackfillCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The source the jobs belong to (default: the only feishu-events source; required with --csv).") var source: String?
     @Option(name: .long, help: "Only this open department id and those below it (with --from feishu).") var department = "0"
     @Flag(name: .long, help: "Print the plan and write nothing.") var dryRun = false
+    @Flag(name: .long, help: "After queueing, follow the binds to the end: bound, failed, rate and time left.") var follow = false
 
     func validate() throws {
         guard (from == nil) != (csv == nil) else { throw ValidationError("give either --from feishu or --csv FILE") }
         if let from, from != "feishu" { throw ValidationError("--from takes feishu") }
         if csv != nil, source == nil { throw ValidationError("--csv needs --source NAME: the source whose employees the rows are") }
+        if dryRun, follow { throw ValidationError("--follow waits for binds, and a --dry-run queues none") }
     }
 
     func run() async throws {
@@ -67,6 +70,18 @@ struct BackfillCommand: AsyncParsableCommand {
             }
         }
         print(Self.report(summary, dryRun: dryRun))
+        if follow, !summary.jobsToFollow.isEmpty {
+            let started = ContinuousClock.now
+            let follower = BackfillFollower(store: store, quotaPerMinute: Self.bindQuotaPerMinute)
+            let end = try await follower.follow(summary.jobsToFollow) { bar.show($0) }
+            let took = ProgressBar.clockTime((ContinuousClock.now - started) / .seconds(1))
+            print("\(end.succeeded) bound, \(end.failed) failed (`hirebind jobs list --status failed` says why), in \(took)")
+        }
+    }
+
+    /// The binds a minute the service's rate limiter allows (Feishu's 1000/min, less its margin for the clocks).
+    static var bindQuotaPerMinute: Double {
+        SlidingWindowRateLimiter.feishuExchangeBindings.map { Double($0.limit) * 60 / ($0.window / .seconds(1)) }.min() ?? 1000
     }
 
     static func report(_ summary: Backfill.Summary, dryRun: Bool) -> String {

@@ -2,6 +2,7 @@
 
 import Foundation
 import HireBind
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -14,6 +15,10 @@ final class ProgressBar: Sendable {
     let indent: String
     let isTerminal: Bool
     let width: Int
+    /// The last tenth of the work (or minute) a plain line was written for.
+    private let lastLine = Mutex<(tenth: Int, second: Double)>((-1, 0))
+    private let clock = ContinuousClock()
+    private let started = ContinuousClock.now
 
     init(output: FileHandle = .standardError, indent: String = "", width: Int = 30) {
         self.output = output
@@ -40,5 +45,39 @@ final class ProgressBar: Sendable {
                     Data("\(indent)progress: \(progress.done)/\(progress.total) (\(100 * progress.done / progress.total) %), \(counts)\n".utf8))
             }
         }
+    }
+
+    /// A followed backfill: bound, failed, the rate and the time left. Off a terminal, a line per tenth of the
+    /// work and at least one a minute.
+    func show(_ progress: BackfillFollower.Progress) {
+        guard progress.total > 0 else { return }
+        var counts = "bound \(progress.succeeded) · failed \(progress.failed)"
+        if let rate = progress.ratePerMinute { counts += " · \(Int(rate.rounded()))/min" }
+        counts += " · " + (progress.secondsLeft.map { Self.clockTime($0) + " left" } ?? "nothing binding yet: is the service running?")
+        if isTerminal {
+            let filled = width * progress.done / progress.total
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            output.write(Data("\r\(indent)[\(bar)] \(progress.done)/\(progress.total)  \(counts)\u{1B}[K".utf8))
+            if progress.done == progress.total { output.write(Data("\n".utf8)) }
+            return
+        }
+        let tenth = 10 * progress.done / progress.total
+        let second = (clock.now - started) / .seconds(1)
+        let due = lastLine.withLock { last in
+            guard tenth > last.tenth || second - last.second >= 60 else { return false }
+            last = (tenth, second)
+            return true
+        }
+        if due {
+            output.write(
+                Data("\(indent)binding: \(progress.done)/\(progress.total) (\(100 * progress.done / progress.total) %), \(counts)\n".utf8))
+        }
+    }
+
+    /// `1:05:09` for 3909 seconds.
+    static func clockTime(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded())
+        let minutesAndSeconds = String(format: "%02d:%02d", whole / 60 % 60, whole % 60)
+        return "\(whole / 3600):\(minutesAndSeconds)"
     }
 }

@@ -99,4 +99,31 @@ import Testing
             #expect(Set(jobs.compactMap { $0["exchange_account"] as? String }).count == 30)
         }
     }
+
+    @Test func aFollowedBackfillEndsWhenEveryoneIsBound() async throws {
+        try await Stack.with { stack in
+            _ = try await Self.addPeople(stack, (0..<12).map { "王\(["伟", "娜", "芳"][$0 % 3])\($0)" })
+            let reconciler = try stack.reconciler()
+            let people = try await reconciler.people()
+            let first = try await reconciler.bindMissing(Array(people.prefix(5)))
+            // A rerun finds the five still waiting (or done) and follows those not final with the seven new.
+            let summary = try await reconciler.bindMissing(people)
+            #expect(summary.queued.count == 7)
+            #expect(summary.alreadyBound == 5)
+            #expect(summary.jobsToFollow.count >= 7 && summary.jobsToFollow.count <= 12)
+            let reports = Mutex<[BackfillFollower.Progress]>([])
+            let follower = BackfillFollower(store: stack.store, quotaPerMinute: 1000, pollInterval: .milliseconds(50))
+            let everyone = Array(Set(first.jobsToFollow + summary.jobsToFollow))
+            #expect(everyone.count == 12)
+            let end = try await follower.follow(everyone) { progress in
+                reports.withLock { $0.append(progress) }
+            }
+            #expect(end.succeeded == 12)
+            #expect(end.failed == 0)
+            #expect(end.secondsLeft == 0)
+            let seen = reports.withLock { $0 }
+            #expect(seen.map(\.done) == seen.map(\.done).sorted(), "progress never goes back")
+            #expect(seen.allSatisfy { $0.total == 12 })
+        }
+    }
 }

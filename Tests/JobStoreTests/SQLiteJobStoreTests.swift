@@ -1,10 +1,12 @@
 // SQLiteJobStoreTests: what only the SQLite engine promises: a file that survives reopening, private to its user.
 
 import Foundation
+import GRDB
 import HireBindCore
-import JobStore
 import Secrets
 import Testing
+
+@testable import JobStore
 
 @Suite struct SQLiteJobStoreTests {
     @Test func storeSurvivesReopening() async throws {
@@ -37,5 +39,79 @@ import Testing
         }
         let folderMode = try FileManager.default.attributesOfItem(atPath: folder.path)[.posixPermissions] as? Int
         #expect(folderMode == 0o700)
+    }
+}
+
+/// Group commit: concurrent intakes share transactions, each answered for itself, none answered before it is on disk.
+@Suite struct SQLiteGroupCommitTests {
+    static func store() throws -> SQLiteJobStore {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-group-\(UUID().uuidString)")
+        return try SQLiteJobStore(path: folder.appendingPathComponent("jobs.sqlite").path)
+    }
+
+    @Test func concurrentIntakesShareCommitsAndAreAnsweredOneByOne() async throws {
+        let store = try Self.store()
+        // 100 people with their own addresses, each event sent twice at once, and 50 people wanting one address.
+        var jobs: [NewBindJob] = []
+        for i in 0..<100 {
+            jobs.append(StoreContractTests.job("own-\(i)", address: "person\(i)@example.com"))
+            jobs.append(StoreContractTests.job("own-\(i)", address: "person\(i)@example.com"))
+        }
+        for i in 0..<50 { jobs.append(StoreContractTests.job("shared-\(i)", address: "shared@example.com")) }
+        let outcomes = try await withThrowingTaskGroup(of: (String, EnqueueOutcome).self) { group in
+            for job in jobs { group.addTask { (job.eventID, try await store.enqueueBind(job)) } }
+            return try await group.reduce(into: [(String, EnqueueOutcome)]()) { $0.append($1) }
+        }
+        var created: [String: Int] = [:]
+        var duplicates = 0
+        var taken = 0
+        for (eventID, outcome) in outcomes {
+            switch outcome {
+            case .created: created[eventID, default: 0] += 1
+            case .duplicate: duplicates += 1
+            case .addressTaken(let address): taken += address == "shared@example.com" ? 1 : 0
+            }
+        }
+        #expect(created.count == 101, "each of the 100 people once, and one of the 50 who wanted the shared address")
+        #expect(created.values.allSatisfy { $0 == 1 })
+        #expect(duplicates == 100)
+        #expect(taken == 49)
+        let stored = try await store.jobs(status: .queued, limit: 1000)
+        #expect(stored.count == 101)
+        #expect(Set(stored.map { $0.exchangeAccount.lowercased() }).count == 101)
+        let statistics = store.intakes.statistics
+        #expect(statistics.writes == 250)
+        #expect(statistics.commits < statistics.writes, "\(statistics.commits) commits for \(statistics.writes) writes")
+    }
+
+    @Test func aFullDiskFailsEveryIntakeOfTheBatchAndStoresNone() async throws {
+        let store = try Self.store()
+        _ = try await store.enqueueBind(StoreContractTests.job("before", address: "before@example.com"))
+        // The store may not grow by a page: SQLite answers SQLITE_FULL, as on a full disk.
+        try await store.pool.writeWithoutTransaction { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            try db.execute(sql: "PRAGMA max_page_count = \(pages)")
+        }
+        let filler = String(repeating: "x", count: 8000)
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<40 {
+                group.addTask {
+                    var job = StoreContractTests.job("full-\(i)", address: "full\(i)@example.com")
+                    job.namingTrace = .object(["padding": .string(filler)])
+                    return (try? await store.enqueueBind(job)) != nil
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { !$0 }, "no intake is answered as stored when the disk is full")
+        try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
+        let stored = try await store.jobs(status: nil, limit: 100)
+        #expect(stored.map(\.eventID) == ["before"], "nothing of a failed batch is on disk")
+        // Space again: intakes go on.
+        let after = try await store.enqueueBind(StoreContractTests.job("after", address: "after@example.com"))
+        guard case .created = after else {
+            Issue.record("expected a new job once there is space, got \(after)")
+            return
+        }
     }
 }

@@ -96,7 +96,8 @@ public enum HireBindApplication {
         }
         workers.append(
             Housekeeper(
-                store: store, dedupeDays: configuration.database.dedupeDays, historyDays: configuration.database.historyDays, logger: logger))
+                store: store, dedupeDays: configuration.database.dedupeDays, historyDays: configuration.database.historyDays,
+                interval: .seconds(configuration.database.housekeepingMinutes * 60), logger: logger))
         workers.append(
             CallbackDeliverer(
                 store: store, secret: secrets.callbackSecret, settings: configuration.callbacks,

@@ -10,11 +10,14 @@ public struct DatabaseSettings: Sendable, Codable {
     /// How long finished history (attempts of final jobs, delivered or dead callbacks) is kept for audits; jobs
     /// themselves are kept, as the address ledger.
     public var historyDays: Double
+    /// How often the housekeeper forgets what is older than those two windows.
+    public var housekeepingMinutes: Double
 
-    public init(path: String = "var/hirebind.sqlite", dedupeDays: Double = 7, historyDays: Double = 90) {
+    public init(path: String = "var/hirebind.sqlite", dedupeDays: Double = 7, historyDays: Double = 90, housekeepingMinutes: Double = 60) {
         self.path = path
         self.dedupeDays = dedupeDays
         self.historyDays = historyDays
+        self.housekeepingMinutes = housekeepingMinutes
     }
 
     public init(from decoder: any Decoder) throws {
@@ -23,11 +26,13 @@ public struct DatabaseSettings: Sendable, Codable {
         path = try c.value(.path, default: defaults.path)
         dedupeDays = try c.value(.dedupeDays, default: defaults.dedupeDays)
         historyDays = try c.value(.historyDays, default: defaults.historyDays)
+        housekeepingMinutes = try c.value(.housekeepingMinutes, default: defaults.housekeepingMinutes)
     }
 
     enum CodingKeys: String, CodingKey {
         case path
         case dedupeDays = "dedupe_days"
         case historyDays = "history_days"
+        case housekeepingMinutes = "housekeeping_minutes"
     }
 }

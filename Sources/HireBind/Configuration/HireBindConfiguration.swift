@@ -90,6 +90,9 @@ public struct HireBindConfiguration: Sendable, Codable {
         guard database.historyDays > 0 else {
             throw ConfigurationError(key: "database.history_days", "must be positive (90 keeps a quarter of attempts and deliveries for audits)")
         }
+        guard database.housekeepingMinutes > 0 else {
+            throw ConfigurationError(key: "database.housekeeping_minutes", "must be positive (60: old records are purged hourly)")
+        }
         guard server.maxBodyBytes > 0 else { throw ConfigurationError(key: "server.max_body_bytes", "must be positive") }
         guard admin.port == 0 || admin.port != server.port || admin.host != server.host else {
             throw ConfigurationError(key: "admin.port", "the admin listener needs a port of its own (server.port is \(server.port))")

@@ -39,6 +39,9 @@ public struct Backfill: Sendable {
         public var skipped: [Skipped] = []
         /// Bound people no longer in the directory, given an unbind job (reconciliation only).
         public var unbound = 0
+        /// The job of each person queued now, or queued by an earlier run and not final yet: what following the
+        /// backfill to its end waits for (``BackfillFollower``). Empty in a dry run.
+        public var jobsToFollow: [String] = []
 
         public struct Planned: Sendable, Equatable {
             public var key: String
@@ -70,8 +73,9 @@ public struct Backfill: Sendable {
             case .skip(let key, let reason):
                 summary.skipped.append(.init(key: key, reason: reason))
             case .hire(let key, let name, let event):
-                if try await ledger.activeBindJob(source: source, employeeID: key) != nil {
+                if let job = try await ledger.activeBindJob(source: source, employeeID: key) {
                     summary.alreadyBound += 1
+                    if !dryRun, !job.status.isFinal { summary.jobsToFollow.append(job.id) }
                 } else if dryRun {
                     do {
                         let plan = try assigner.plan(for: event.employee)
@@ -94,8 +98,12 @@ public struct Backfill: Sendable {
     func queue(_ event: NewHireEvent, key: String, name: String, into summary: inout Summary) async throws {
         do {
             switch try await intake.accept(event, source: source, resultsTo: resultsTo, onePerPerson: true) {
-            case .created(let receipt): summary.queued.append(.init(key: key, name: name, address: receipt.exchangeAccount))
-            case .duplicate: summary.alreadyBound += 1
+            case .created(let receipt):
+                summary.queued.append(.init(key: key, name: name, address: receipt.exchangeAccount))
+                summary.jobsToFollow.append(receipt.jobID)
+            case .duplicate(let receipt):
+                summary.alreadyBound += 1
+                if !receipt.status.isFinal { summary.jobsToFollow.append(receipt.jobID) }
             case .addressTaken: summary.skipped.append(.init(key: key, reason: "the address was taken meanwhile; run again"))
             }
         } catch let refusal as JobIntake.Refusal {

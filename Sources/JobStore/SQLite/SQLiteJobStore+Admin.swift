@@ -20,6 +20,22 @@ extension SQLiteJobStore: AdminQueries {
         }
     }
 
+    public func statuses(ofJobs ids: [String]) async throws -> [String: JobStatus] {
+        try await pool.read { db in
+            var statuses: [String: JobStatus] = [:]
+            // By primary key, a few hundred at a time (SQLite's limit on bound parameters is far above).
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = Array(ids[start..<min(start + 500, ids.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                let rows = try Row.fetchAll(db, sql: "SELECT id, status FROM jobs WHERE id IN (\(marks))", arguments: StatementArguments(chunk))
+                for row in rows {
+                    if let status = JobStatus(rawValue: row["status"]) { statuses[row["id"]] = status }
+                }
+            }
+            return statuses
+        }
+    }
+
     public func attempts(jobID: String) async throws -> [JobAttempt] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM job_attempts WHERE job_id = ? ORDER BY rowid", arguments: [jobID]).map { row in

@@ -28,7 +28,7 @@ extension SQLiteJobStore: IntakeLedger {
 
     public func enqueueBind(_ job: NewBindJob) async throws -> EnqueueOutcome {
         do {
-            return try await pool.write { db in
+            return try await intakes.write { db in
                 if let existing = try Self.receipt(db, source: job.source, eventID: job.eventID) {
                     return .duplicate(existing)
                 }
@@ -68,7 +68,7 @@ extension SQLiteJobStore: IntakeLedger {
     private struct AddressHeld: Error {}
 
     public func enqueueUnbind(_ request: NewUnbindJob) async throws -> EnqueueOutcome {
-        try await pool.write { db in
+        try await intakes.write { db in
             if let existing = try Self.receipt(db, source: request.source, eventID: request.eventID) {
                 return .duplicate(existing)
             }
@@ -103,7 +103,7 @@ extension SQLiteJobStore: IntakeLedger {
     }
 
     public func enqueueRead(_ request: NewReadJob) async throws -> EnqueueOutcome {
-        try await pool.write { db in
+        try await intakes.write { db in
             if let existing = try Self.receipt(db, source: request.source, eventID: request.eventID) {
                 return .duplicate(existing)
             }
@@ -127,7 +127,7 @@ extension SQLiteJobStore: IntakeLedger {
     public func recordRefusal(
         source: String, eventID: String, employeeID: String, failure: JobFailure, receivedAt: Date
     ) async throws -> EnqueueOutcome {
-        try await pool.write { db in
+        try await intakes.write { db in
             if let existing = try Self.receipt(db, source: source, eventID: eventID) {
                 return .duplicate(existing)
             }

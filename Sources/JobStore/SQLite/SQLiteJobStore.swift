@@ -7,6 +7,8 @@ import GRDB
 /// survives a power cut. Its contracts are implemented one per file (`SQLiteJobStore+….swift`).
 public final class SQLiteJobStore: Sendable {
     let pool: DatabasePool
+    /// Intakes share transactions (``SQLiteGroupCommit``): one fsync for all those waiting.
+    let intakes: SQLiteGroupCommit
     private static let opening = NSLock()
 
     public init(path: String) throws {
@@ -27,6 +29,7 @@ public final class SQLiteJobStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.intakes = SQLiteGroupCommit(pool: pool)
         // A file made before this version (or by hand) is made private too.
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
             try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path + suffix)
