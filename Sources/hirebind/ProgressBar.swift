@@ -34,10 +34,7 @@ final class ProgressBar: Sendable {
         let counts =
             "queued \(progress.summary.queued.count) · already bound \(progress.summary.alreadyBound) · skipped \(progress.summary.skipped.count)"
         if isTerminal {
-            let filled = width * progress.done / progress.total
-            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            output.write(Data("\r\(indent)[\(bar)] \(progress.done)/\(progress.total)  \(counts)\u{1B}[K".utf8))
-            if progress.done == progress.total { output.write(Data("\n".utf8)) }
+            redraw(done: progress.done, total: progress.total, counts)
         } else {
             let step = max(1, progress.total / 10)
             if progress.done % step == 0 || progress.done == progress.total {
@@ -55,10 +52,7 @@ final class ProgressBar: Sendable {
         if let rate = progress.ratePerMinute { counts += " · \(Int(rate.rounded()))/min" }
         counts += " · " + (progress.secondsLeft.map { Self.clockTime($0) + " left" } ?? "nothing binding yet: is the service running?")
         if isTerminal {
-            let filled = width * progress.done / progress.total
-            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            output.write(Data("\r\(indent)[\(bar)] \(progress.done)/\(progress.total)  \(counts)\u{1B}[K".utf8))
-            if progress.done == progress.total { output.write(Data("\n".utf8)) }
+            redraw(done: progress.done, total: progress.total, counts)
             return
         }
         let tenth = 10 * progress.done / progress.total
@@ -72,6 +66,14 @@ final class ProgressBar: Sendable {
             output.write(
                 Data("\(indent)binding: \(progress.done)/\(progress.total) (\(100 * progress.done / progress.total) %), \(counts)\n".utf8))
         }
+    }
+
+    /// The bar redrawn in place on a terminal, ended with a newline when the work is done.
+    private func redraw(done: Int, total: Int, _ counts: String) {
+        let filled = width * done / total
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        output.write(Data("\r\(indent)[\(bar)] \(done)/\(total)  \(counts)\u{1B}[K".utf8))
+        if done == total { output.write(Data("\n".utf8)) }
     }
 
     /// `1:05:09` for 3909 seconds.
