@@ -162,11 +162,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Benchmarks (scripts/bench-*): the store's claim statements against large backlogs.
+        // Benchmarks (scripts/bench-*): the store's claim statements against large backlogs (bench-queue); the
+        // HTTP stack's floor, collecting a body and answering 202 (bench-intake).
         .executableTarget(
             name: "BenchQueue",
             dependencies: ["JobStore", "HireBindCore", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/BenchQueue", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "BenchHelloWorld", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/BenchHelloWorld", swiftSettings: swiftSettings),
 
         // Fuzz targets of the parsers (scripts/fuzz): libFuzzer entry points built with -DFUZZING and
         // -sanitize=fuzzer; in ordinary builds, executables that replay a corpus and the crashes found.
@@ -221,6 +225,7 @@ let package = Package(
                 "HireBind", "HireBindCore", "JobStore", "FeishuAPI", "FeishuSandbox", "WebhookSignature", "DryRun", "HireBindTesting",
                 "MailboxNaming", "MailboxDirectory", "Secrets",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

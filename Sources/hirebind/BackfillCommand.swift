@@ -111,7 +111,7 @@ enum CSVBackfill {
                 department: row["department"], company: row["company"], location: row["location"], employmentType: row["employment_type"]
             )
             let event = NewHireEvent(
-                eventID: "backfill-\(id)", occurredAt: ISO8601DateFormatter().string(from: Date()), employee: employee)
+                eventID: "backfill-\(id)", occurredAt: Date().formatted(.iso8601), employee: employee)
             do {
                 try event.validate()
             } catch let error as EventValidationError {

@@ -7,6 +7,7 @@ public import FoundationEssentials
 public import HireBind
 import HireBindCore
 import Logging
+import NIOCore
 
 @main
 struct HireBindCommand: AsyncParsableCommand {
@@ -34,9 +35,24 @@ struct Serve: AsyncParsableCommand {
         let loaded = try HireBindConfiguration.load(path: config)
         // A dry run (`sandbox.enabled`) starts the Feishu sandbox beside the service and points it there.
         let dryRun = SandboxDryRun.prepare(loaded, secrets: try ServiceSecrets.resolve(loaded, environment: environment), logger: logger)
-        try await HireBindApplication.run(
-            configuration: dryRun.configuration, environment: environment, alongside: dryRun.services, logger: logger
-        )
+        do {
+            try await HireBindApplication.run(
+                configuration: dryRun.configuration, environment: environment, alongside: dryRun.services, logger: logger
+            )
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            let ports =
+                [("server.port", loaded.server.port), ("admin.port", loaded.admin.port)]
+                + (loaded.sandbox.enabled ? [("sandbox.port", loaded.sandbox.port)] : [])
+            throw PortInUse(ports: ports.map { "\($0.0) \($0.1)" })
+        }
+    }
+
+    /// A listener could not bind: another process (often an earlier hirebind) holds one of the ports.
+    struct PortInUse: Error, CustomStringConvertible {
+        let ports: [String]
+        var description: String {
+            "cannot listen: a port is held by another process (one of \(ports.joined(separator: ", "))); stop it or choose another port"
+        }
     }
 }
 

@@ -95,6 +95,19 @@ import Testing
         #expect(try await trace(receipt.jobID).steps.map(\.outcome) == ["on the never-reuse list", "chosen"])
     }
 
+    @Test func theRecordedTraceHasTheShapeOfItsCodableForm() async throws {
+        let namer = try MailboxNamer(
+            policy: NamingPolicy(ruleSets: [NamingRuleSet(domain: "example.com", templates: ["{preferred_given}.{family}", "{given}.{family}"])]))
+        let receipt = try await accept(Self.event("t1"), with: Self.intake(store: store, namer: namer))
+        let recorded = try #require(try await store.job(id: receipt.jobID)?.namingTrace)
+        let trace = try JSONDecoder().decode(NamingTrace.self, from: JSONEncoder().encode(recorded))
+        // A template this person cannot fill has no candidate: the key is left out, as the encoder does.
+        #expect(
+            trace.steps.first == NamingTrace.Step(candidate: nil, origin: "{preferred_given}.{family}", outcome: "no preferred given for this person")
+        )
+        #expect(recorded == (try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(trace))))
+    }
+
     @Test func aRepeatedEventIsAnsweredWithTheFirstJob() async throws {
         let first = try await accept(Self.event("e1"))
         #expect(try await intake.accept(Self.event("e1"), source: "hr") == .duplicate(first))

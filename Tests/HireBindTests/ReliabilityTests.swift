@@ -4,15 +4,16 @@ import AsyncHTTPClient
 import DryRun
 import FeishuSandbox
 import Foundation
+import GRDB
 import HireBindCore
 import HireBindTesting
-import JobStore
 import NIOHTTP1
 import Secrets
 import ServiceLifecycle
 import Testing
 
 @testable import HireBind
+@testable import JobStore
 
 /// Dead jobs and callbacks, lease renewal, graceful shutdown: nothing lost, nothing doubled.
 @Suite struct ReliabilityTests {
@@ -114,6 +115,48 @@ import Testing
             }
             #expect(try await stack.store.job(id: jobID)?.status == .succeeded)
             #expect(try await stack.store.receipt(source: "workday", eventID: "evt-late") == nil)
+        }
+    }
+
+    /// Events committed together fail together: when the disk is full (SQLite may not grow the file by a page,
+    /// as on a full disk) every event of a failed batch is answered 503, and none answered 2xx is missing.
+    @Test func aFullDiskAnswers503AndNo2xxForWhatIsNotStored() async throws {
+        try await Stack.with { stack in
+            try await stack.store.pool.writeWithoutTransaction { db in
+                let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+                try db.execute(sql: "PRAGMA max_page_count = \(pages)")
+            }
+            let ids = (0..<120).map { "evt-full-\($0)" }
+            typealias Answered = (status: Int, code: String?, retryAfter: String?)
+            let answers = try await withThrowingTaskGroup(of: (String, Answered).self) { group in
+                for id in ids {
+                    group.addTask {
+                        let answer = try await stack.postWebhook(Stack.event(id, userID: "ou_\(id)"))
+                        return (id, (answer.status, answer.errorCode, answer.headers.first(name: "Retry-After")))
+                    }
+                }
+                return try await group.reduce(into: [String: Answered]()) { $0[$1.0] = $1.1 }
+            }
+            try await stack.store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
+            let refused = ids.filter { answers[$0]?.status == 503 }
+            #expect(!refused.isEmpty, "the store filled up before the last event")
+            for id in refused {
+                #expect(answers[id]?.code == "store_unavailable")
+                #expect(answers[id]?.retryAfter == "5")
+            }
+            #expect(ids.allSatisfy { [202, 503].contains(answers[$0]?.status) }, "an answer other than 202 or 503")
+            for id in ids {
+                let stored = try await stack.store.receipt(source: "workday", eventID: id)
+                if answers[id]?.status == 202 {
+                    #expect(stored != nil, "\(id) was answered 202 but is not stored")
+                } else {
+                    #expect(stored == nil, "\(id) was answered 503 but is stored")
+                }
+            }
+            // Space again: what was refused is sent again and accepted.
+            for id in refused {
+                #expect(try await stack.postWebhook(Stack.event(id, userID: "ou_\(id)")).status == 202)
+            }
         }
     }
 

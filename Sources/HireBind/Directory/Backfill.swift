@@ -80,8 +80,7 @@ public struct Backfill: Sendable {
                     do {
                         let plan = try assigner.plan(for: event.employee)
                         var trace = plan.trace()
-                        let taken = try await assigner.taken(by: plan, in: ledger).union(planned)
-                        let choice = try assigner.choose(from: plan, taken: taken, trace: &trace)
+                        let choice = try await assigner.chooseFree(from: plan, in: ledger, alsoTaken: planned, trace: &trace)
                         planned.insert(choice.address.lowercased())
                         summary.queued.append(.init(key: key, name: name, address: choice.address))
                     } catch {

@@ -37,7 +37,7 @@ struct PersonReader: Sendable {
             return .unusable("person_info.name_list: CoreHR gave no name for employment \(job.employeeID); grant the app the name field scope")
         }
         let event = NewHireEvent(
-            eventID: "\(job.eventID)#read", occurredAt: ISO8601DateFormatter().string(from: Date()),
+            eventID: "\(job.eventID)#read", occurredAt: Date().formatted(.iso8601),
             employee: Employee(
                 employeeID: userID, givenName: given, familyName: family, feishuUserID: userID, fullName: full,
                 email: employee.workEmail.flatMap { $0.isEmpty ? nil : $0 }

@@ -66,7 +66,7 @@ public struct MailboxGate: Sendable {
         var trace: [String: JSONValue] = [
             "backend": .string(directory.kind), "mode": .string(mode.rawValue), "matched_by": .string(directory.identityAttribute),
             "identity": .string(identity), "computed_address": .string(computed),
-            "checked_at": .string(ISO8601DateFormatter().string(from: now)),
+            "checked_at": .string(now.formatted(.iso8601)),
         ]
         guard !identity.isEmpty else {
             let failure = JobFailure(

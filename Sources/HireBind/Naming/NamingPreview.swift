@@ -51,11 +51,9 @@ public struct NamingPreviewer: Sendable {
             return NamingPreview(error: "\(error)")
         }
         let assigner = MailboxAssigner(namer: namer, defaultAdminAccount: defaultAdminAccount ?? "", candidateLimit: candidateLimit)
-        var taken: Set<String> = []
-        if let store { taken = try await assigner.taken(by: plan, in: store) }
         var trace = plan.trace()
         do {
-            let choice = try assigner.choose(from: plan, taken: taken.union(alsoTaken), trace: &trace)
+            let choice = try await assigner.chooseFree(from: plan, in: store, alsoTaken: alsoTaken, trace: &trace)
             alsoTaken.insert(choice.address.lowercased())
             return NamingPreview(
                 exchangeAccount: choice.address, familyRomanized: plan.familyRomanized, givenRomanized: plan.givenRomanized,

@@ -28,7 +28,7 @@ public struct Housekeeper: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
                 let events = try await purge {
                     try await store.purgeIntakes(receivedBefore: Date().addingTimeInterval(-dedupeDays * 86_400), limit: $0)
@@ -36,6 +36,8 @@ public struct Housekeeper: Service {
                 if events > 0 { logger.info("forgot old event ids", metadata: ["count": "\(events)", "older_than_days": "\(dedupeDays)"]) }
                 let history = try await purge { try await store.purgeHistory(before: Date().addingTimeInterval(-historyDays * 86_400), limit: $0) }
                 if history > 0 { logger.info("forgot old history", metadata: ["rows": "\(history)", "older_than_days": "\(historyDays)"]) }
+            } catch is CancellationError {
+                return
             } catch {
                 logger.error("cannot purge old records", metadata: ["error": "\(error)"])
             }
@@ -46,7 +48,7 @@ public struct Housekeeper: Service {
     /// Runs `batch` until it deletes fewer rows than asked, pausing between batches; returns the rows deleted.
     func purge(_ batch: (Int) async throws -> Int) async throws -> Int {
         var total = 0
-        while !Task.isShuttingDownGracefully {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let deleted = try await batch(Self.batch)
             total += deleted
             guard deleted == Self.batch else { break }

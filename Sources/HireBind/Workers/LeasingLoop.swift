@@ -45,6 +45,8 @@ struct LeasingLoop<Lease: Sendable>: Sendable {
                     await withLeaseRenewed(leased) { await work(leased) }
                     continue
                 }
+            } catch is CancellationError {
+                break
             } catch {
                 logger.error("cannot lease a \(name)", metadata: ["error": "\(error)"])
             }

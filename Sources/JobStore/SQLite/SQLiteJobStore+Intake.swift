@@ -18,7 +18,7 @@ extension SQLiteJobStore: IntakeLedger {
                 let chunk = Array(addresses[start..<min(addresses.count, start + 500)])
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 let rows = try String.fetchAll(
-                    db, sql: "SELECT lower(address) FROM mailboxes WHERE address IN (\(marks))", arguments: StatementArguments(chunk)
+                    db.cachedStatement(sql: "SELECT lower(address) FROM mailboxes WHERE address IN (\(marks))"), arguments: StatementArguments(chunk)
                 )
                 taken.formUnion(rows)
             }
@@ -38,12 +38,13 @@ extension SQLiteJobStore: IntakeLedger {
                 }
                 let jobID = UUID().uuidString.lowercased()
                 let now = job.receivedAt.timeIntervalSince1970
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO jobs (id, source, event_id, employee_id, feishu_user_id, lookup_email, lookup_mobile, exchange_account,
                             admin_account, user_id_type, callback_url, naming_trace, status, attempts, next_attempt_at, created_at, updated_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
-                        """,
+                        """
+                ).execute(
                     arguments: [
                         jobID, job.source, job.eventID, job.employeeID, job.feishuUserID ?? "", job.lookupEmail, job.lookupMobile,
                         job.exchangeAccount, job.adminAccount, job.userIDType, job.callbackURL, try Self.json(job.namingTrace) ?? "null",
@@ -51,10 +52,8 @@ extension SQLiteJobStore: IntakeLedger {
                     ]
                 )
                 // The unique key on the address decides, not an earlier read: concurrent intakes cannot share one.
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO mailboxes (address, job_id, reserved_at) VALUES (?, ?, ?)",
-                    arguments: [job.exchangeAccount, jobID, now]
-                )
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO mailboxes (address, job_id, reserved_at) VALUES (?, ?, ?)").execute(
+                    arguments: [job.exchangeAccount, jobID, now])
                 guard db.changesCount == 1 else { throw AddressHeld() }
                 try Self.recordIntake(source: job.source, eventID: job.eventID, jobID: jobID, at: now, db)
                 return .created(JobReceipt(jobID: jobID, exchangeAccount: job.exchangeAccount, status: .queued))
@@ -188,19 +187,17 @@ extension SQLiteJobStore: IntakeLedger {
     }
 
     static func recordIntake(source: String, eventID: String, jobID: String, at time: Double, _ db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO intakes (source, event_id, job_id, received_at) VALUES (?, ?, ?, ?)",
-            arguments: [source, eventID, jobID, time]
-        )
+        try db.cachedStatement(sql: "INSERT INTO intakes (source, event_id, job_id, received_at) VALUES (?, ?, ?, ?)").execute(
+            arguments: [source, eventID, jobID, time])
     }
 
     static func receipt(_ db: Database, source: String, eventID: String) throws -> JobReceipt? {
         try Row.fetchOne(
-            db,
-            sql: """
-                SELECT jobs.id, jobs.exchange_account, jobs.status FROM intakes
-                JOIN jobs ON jobs.id = intakes.job_id WHERE intakes.source = ? AND intakes.event_id = ?
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT jobs.id, jobs.exchange_account, jobs.status FROM intakes
+                    JOIN jobs ON jobs.id = intakes.job_id WHERE intakes.source = ? AND intakes.event_id = ?
+                    """),
             arguments: [source, eventID]
         ).map { row in
             JobReceipt(jobID: row["id"], exchangeAccount: row["exchange_account"], status: JobStatus(rawValue: row["status"]) ?? .queued)

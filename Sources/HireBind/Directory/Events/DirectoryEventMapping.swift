@@ -56,6 +56,6 @@ struct DirectoryEventMapping: Sendable {
     /// `create_time` (milliseconds, a string) as RFC 3339; now when absent.
     static func timestamp(_ milliseconds: String?) -> String {
         let date = milliseconds.flatMap(Double.init).map { Date(timeIntervalSince1970: $0 / 1000) } ?? Date()
-        return ISO8601DateFormatter().string(from: date)
+        return date.formatted(.iso8601)
     }
 }
