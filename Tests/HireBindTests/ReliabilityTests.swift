@@ -83,8 +83,10 @@ import Testing
 
     @Test func slowCallKeepsItsLeaseAndIsNotDoubled() async throws {
         // The lease is shorter than the call: without renewal the second worker would take the job over and call again.
-        try await Stack.with(.init { $0.worker = WorkerSettings(concurrency: 2, leaseSeconds: 0.6, pollSeconds: 0.05) }) { stack in
-            await stack.sandbox.state.inject([.delay(seconds: 1.5)])
+        // The call stays under the stack's 2-s Feishu timeout; a renewal every 0.4 s leaves 0.8 s of slack (a 0.6-s
+        // lease lost its renewal race when the whole suite loaded both cores).
+        try await Stack.with(.init { $0.worker = WorkerSettings(concurrency: 2, leaseSeconds: 1.2, pollSeconds: 0.05) }) { stack in
+            await stack.sandbox.state.inject([.delay(seconds: 1.8)])
             let answer = try await stack.postWebhook(Stack.event("evt-slow"))
             let detail = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
             #expect((detail["job"] as? [String: Any])?["status"] as? String == "succeeded")
