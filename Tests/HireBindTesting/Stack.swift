@@ -49,6 +49,8 @@ public struct Stack: Sendable {
     /// How a stack is set up; every option has the default most tests want.
     public struct Options: Sendable {
         public var maxAttempts = 3
+        /// `feishu.timeout_seconds`: short, so that tests of lost answers are quick.
+        public var feishuTimeoutSeconds = 2.0
         public var retry = RetryPolicy(baseSeconds: 0.05, maxSeconds: 0.2)
         public var callbackRetry = RetryPolicy(baseSeconds: 0.05, maxSeconds: 0.2)
         public var callbackMaxAgeHours = 72.0
@@ -213,7 +215,7 @@ public struct Stack: Sendable {
                 appID: .environment("FEISHU_APP_ID"), appSecret: .environment("FEISHU_APP_SECRET"),
                 userAccessToken: options.login || !options.useFixedToken ? nil : .environment("FEISHU_TOKEN"),
                 oauth: OAuthSettings(redirectURI: "http://127.0.0.1:\(loginPort)/callback", refreshMarginSeconds: options.refreshMarginSeconds),
-                sync: options.sync, timeoutSeconds: 2, maxAttempts: options.maxAttempts, retry: options.retry
+                sync: options.sync, timeoutSeconds: options.feishuTimeoutSeconds, maxAttempts: options.maxAttempts, retry: options.retry
             ),
             worker: options.worker,
             callbacks: .init(

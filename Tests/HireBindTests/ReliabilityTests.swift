@@ -83,9 +83,14 @@ import Testing
 
     @Test func slowCallKeepsItsLeaseAndIsNotDoubled() async throws {
         // The lease is shorter than the call: without renewal the second worker would take the job over and call again.
-        // The call stays under the stack's 2-s Feishu timeout; a renewal every 0.4 s leaves 0.8 s of slack (a 0.6-s
-        // lease lost its renewal race when the whole suite loaded both cores).
-        try await Stack.with(.init { $0.worker = WorkerSettings(concurrency: 2, leaseSeconds: 1.2, pollSeconds: 0.05) }) { stack in
+        // A renewal every 0.4 s leaves 0.8 s of slack; the Feishu timeout is far above the call (with the stack's
+        // 2 s, a loaded machine timed the 1.8-s call out and the retry reconciled it).
+        try await Stack.with(
+            .init {
+                $0.worker = WorkerSettings(concurrency: 2, leaseSeconds: 1.2, pollSeconds: 0.05)
+                $0.feishuTimeoutSeconds = 10
+            }
+        ) { stack in
             await stack.sandbox.state.inject([.delay(seconds: 1.8)])
             let answer = try await stack.postWebhook(Stack.event("evt-slow"))
             let detail = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
