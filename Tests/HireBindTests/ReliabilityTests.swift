@@ -126,9 +126,18 @@ import Testing
     }
 
     /// Events committed together fail together: when the disk is full (SQLite may not grow the file by a page,
-    /// as on a full disk) every event of a failed batch is answered 503, and none answered 2xx is missing.
-    @Test func aFullDiskAnswers503AndNo2xxForWhatIsNotStored() async throws {
+    /// as on a full disk) every event of a failed batch is answered 503, and none answered 2xx is missing. The
+    /// same for an HR webhook (202 when stored) and a Feishu directory event (200 when stored).
+    @Test(arguments: ["workday", "feishu"])
+    func aFullDiskAnswers503AndNo2xxForWhatIsNotStored(source: String) async throws {
         try await Stack.with { stack in
+            @Sendable func post(_ id: String) async throws -> Stack.Answer {
+                guard source == "feishu" else { return try await stack.postWebhook(Stack.event(id, userID: "ou_\(id)")) }
+                var person = FeishuEventTests.person
+                person["object"] = ["open_id": "ou_\(id)", "name": "张伟", "email": "\(id)@example.com"]
+                return try await stack.postFeishuEvent(Stack.feishuEvent("contact.user.created_v3", eventID: id, event: person))
+            }
+            let storedStatus = source == "feishu" ? 200 : 202
             try await stack.store.pool.writeWithoutTransaction { db in
                 let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
                 try db.execute(sql: "PRAGMA max_page_count = \(pages)")
@@ -138,7 +147,7 @@ import Testing
             let answers = try await withThrowingTaskGroup(of: (String, Answered).self) { group in
                 for id in ids {
                     group.addTask {
-                        let answer = try await stack.postWebhook(Stack.event(id, userID: "ou_\(id)"))
+                        let answer = try await post(id)
                         return (id, (answer.status, answer.errorCode, answer.headers.first(name: "Retry-After")))
                     }
                 }
@@ -151,18 +160,18 @@ import Testing
                 #expect(answers[id]?.code == "store_unavailable")
                 #expect(answers[id]?.retryAfter == "5")
             }
-            #expect(ids.allSatisfy { [202, 503].contains(answers[$0]?.status) }, "an answer other than 202 or 503")
+            #expect(ids.allSatisfy { [storedStatus, 503].contains(answers[$0]?.status) }, "an answer other than \(storedStatus) or 503")
             for id in ids {
-                let stored = try await stack.store.receipt(source: "workday", eventID: id)
-                if answers[id]?.status == 202 {
-                    #expect(stored != nil, "\(id) was answered 202 but is not stored")
+                let stored = try await stack.store.receipt(source: source, eventID: id)
+                if answers[id]?.status == storedStatus {
+                    #expect(stored != nil, "\(id) was answered \(storedStatus) but is not stored")
                 } else {
                     #expect(stored == nil, "\(id) was answered 503 but is stored")
                 }
             }
             // Space again: what was refused is sent again and accepted.
             for id in refused {
-                #expect(try await stack.postWebhook(Stack.event(id, userID: "ou_\(id)")).status == 202)
+                #expect(try await post(id).status == storedStatus)
             }
         }
     }

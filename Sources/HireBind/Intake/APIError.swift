@@ -55,6 +55,13 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return error.response
+        } catch let failure as JobIntake.StoreUnavailable {
+            // Not the client's mistake and nothing kept: it may send the event again shortly.
+            context.logger.error("cannot store an event", metadata: ["error": "\(failure)"])
+            return APIError(
+                .serviceUnavailable, code: "store_unavailable",
+                message: "the event could not be written to the store; nothing was accepted, send it again", headers: [.retryAfter: "5"]
+            ).response
         } catch is NIOTooManyBytesError {
             return APIError(.contentTooLarge, code: "body_too_large", message: "the request body is larger than the limit").response
         } catch let error as HTTPError {

@@ -36,6 +36,25 @@ public struct JobIntake: Sendable {
         case unknownEmployee(String)
     }
 
+    /// The store could not read or write the event's effects (a full disk, an I/O error): nothing of it was
+    /// kept, and the sender must send it again. The HTTP routes answer it with 503 `store_unavailable`.
+    public struct StoreUnavailable: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Runs an intake's store work: a refusal stays a refusal; any other failure is the store's.
+    func storing<T>(_ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch let refusal as Refusal {
+            throw refusal
+        } catch let cancellation as CancellationError {
+            throw cancellation
+        } catch {
+            throw StoreUnavailable(description: "the store could not write the event: \(error)")
+        }
+    }
+
     /// Where a job's results are posted.
     public enum ResultDestination: Sendable, Equatable {
         /// The event's `callback_url`, else `callbacks.default_url` (HR systems' sources).
@@ -51,6 +70,15 @@ public struct JobIntake: Sendable {
     public func accept(
         _ event: NewHireEvent, source: String, resultsTo destination: ResultDestination = .eventOrDefault, onePerPerson: Bool = false,
         provenance: [String] = [], receivedAt: Date = Date()
+    ) async throws -> EnqueueOutcome {
+        try await storing {
+            try await enqueue(
+                event, source: source, resultsTo: destination, onePerPerson: onePerPerson, provenance: provenance, receivedAt: receivedAt)
+        }
+    }
+
+    func enqueue(
+        _ event: NewHireEvent, source: String, resultsTo destination: ResultDestination, onePerPerson: Bool, provenance: [String], receivedAt: Date
     ) async throws -> EnqueueOutcome {
         if let seen = try await store.receipt(source: source, eventID: event.eventID) {
             return .duplicate(seen)
@@ -82,7 +110,9 @@ public struct JobIntake: Sendable {
 
     /// Keeps an event whose person cannot be bound as a failed job with the reason, so nothing is lost silently.
     public func recordRefusal(eventID: String, employeeID: String, source: String, failure: JobFailure) async throws -> EnqueueOutcome {
-        try await store.recordRefusal(source: source, eventID: eventID, employeeID: employeeID, failure: failure, receivedAt: Date())
+        try await storing {
+            try await store.recordRefusal(source: source, eventID: eventID, employeeID: employeeID, failure: failure, receivedAt: Date())
+        }
     }
 
     /// Stores an id-only event at once as a job that reads the person first (due after `delay`: the platform's
@@ -90,11 +120,13 @@ public struct JobIntake: Sendable {
     public func acceptRead(
         eventID: String, personID: String, source: String, callbackURL: String?, delay: Double, receivedAt: Date = Date()
     ) async throws -> EnqueueOutcome {
-        let outcome = try await store.enqueueRead(
-            NewReadJob(
-                source: source, eventID: eventID, personID: personID, callbackURL: callbackURL, receivedAt: receivedAt,
-                notBefore: receivedAt.addingTimeInterval(delay)
-            ))
+        let outcome = try await storing {
+            try await store.enqueueRead(
+                NewReadJob(
+                    source: source, eventID: eventID, personID: personID, callbackURL: callbackURL, receivedAt: receivedAt,
+                    notBefore: receivedAt.addingTimeInterval(delay)
+                ))
+        }
         if case .created = outcome { doorbell.ring() }
         return outcome
     }

@@ -129,13 +129,6 @@ struct WebhookRoutes: Sendable {
             outcome = try await intake.accept(event, source: sourceName)
         } catch let refusal as JobIntake.Refusal {
             throw APIError(refusal)
-        } catch {
-            // The store could not write (a full disk, an I/O error): the event's batch is rolled back, so
-            // nothing of it is kept and the sender must try again.
-            context.logger.error("cannot store an event", metadata: ["source": "\(sourceName)", "event_id": "\(event.eventID)", "error": "\(error)"])
-            throw APIError(
-                .serviceUnavailable, code: "store_unavailable",
-                message: "the event could not be written to the store; nothing was accepted, send it again", headers: [.retryAfter: "5"])
         }
         switch outcome {
         case .created(let receipt):
