@@ -7,6 +7,8 @@ public enum SignatureFailure: Error, Sendable, Equatable, CustomStringConvertibl
     case malformedHeader(String, reason: String)
     case timestampOutsideTolerance(skewSeconds: Int64, toleranceSeconds: Int64)
     case noMatchingSignature
+    /// A token or Basic credentials that match none configured.
+    case wrongCredentials
 
     public var description: String {
         switch self {
@@ -20,6 +22,8 @@ public enum SignatureFailure: Error, Sendable, Equatable, CustomStringConvertibl
             "the timestamp is \(skew) s away from now, outside the ±\(tolerance) s replay window"
         case .noMatchingSignature:
             "no signature matches the body under any active secret"
+        case .wrongCredentials:
+            "the credentials match none of the source's active tokens or passwords"
         }
     }
 }

@@ -16,18 +16,15 @@ public protocol WebhookSignatureScheme: Sendable {
 public typealias UnixTime = Int64
 
 extension WebhookSignatureScheme {
-    /// True when `candidate` equals the HMAC of `message` under one of `secrets`; every secret is tried.
-    func anySecretSigned(_ message: [UInt8], candidate: [UInt8], secrets: [SigningSecret]) -> Bool {
-        anySecretSigned(message, candidates: [candidate], secrets: secrets)
-    }
-
-    /// Whether one of `candidates` is the HMAC of `message` under one of `secrets`. The MAC is computed once per
+    /// Whether one of `candidates` is the `algorithm` HMAC of `message` under one of `secrets`. The MAC is computed once per
     /// secret (the costly part, over the whole body), however many signatures the sender listed; every
     /// comparison is constant-time and all are made.
-    func anySecretSigned(_ message: [UInt8], candidates: [[UInt8]], secrets: [SigningSecret]) -> Bool {
+    func anySecretSigned(
+        _ message: [UInt8], candidates: [[UInt8]], secrets: [SigningSecret], algorithm: HMACAlgorithm = .sha256
+    ) -> Bool {
         var matched = false
         for secret in secrets {
-            let expected = HMACSHA256.authenticationCode(key: secret.key, message: message)
+            let expected = algorithm.authenticationCode(key: secret.key, message: message)
             for candidate in candidates where ConstantTime.equals(expected, candidate) { matched = true }
         }
         return matched

@@ -39,8 +39,9 @@ public struct ServiceSecrets: Sendable {
                 do {
                     switch source.scheme {
                     case .standardWebhooks: secrets.append(try SigningSecret(standardWebhooks: text))
-                    case .hubSignature: secrets.append(try SigningSecret(utf8: text))
                     case .feishuEvents: throw ConfigurationError("a feishu-events source takes verification_token and encrypt_keys, not secrets")
+                    // The vendors' keys, tokens and passwords are used as their UTF-8 bytes, as the vendors do.
+                    default: secrets.append(try SigningSecret(utf8: text))
                     }
                 } catch {
                     throw ConfigurationError("sources.\(name).secrets[\(index)] (\(reference)): \(error)")

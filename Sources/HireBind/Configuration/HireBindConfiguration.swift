@@ -72,9 +72,11 @@ public struct HireBindConfiguration: Sendable, Codable {
                     throw ConfigurationError(
                         key: "sources.\(name).reconcile_minutes", "reading the directory needs feishu.app_id and feishu.app_secret (or set 0)")
                 }
-            case .standardWebhooks, .hubSignature:
+            default:
                 guard !source.secrets.isEmpty else { throw ConfigurationError(key: "sources.\(name).secrets", "at least one secret is required") }
             }
+            _ = try source.signatureScheme(source: name)
+            _ = try source.clientAllowList(source: name)
             if let url = source.callbackURL, URL(string: url)?.host == nil {
                 throw ConfigurationError(key: "sources.\(name).callback_url", "not an absolute URL")
             }
@@ -125,9 +127,12 @@ public struct HireBindConfiguration: Sendable, Codable {
         }
         let ruleSetNames = ((try? NamingRules.policy(naming))?.ruleSets.map(\.name)) ?? []
         advice += mailboxDirectory.advice(ruleSetNames: ruleSetNames)
-        for (name, source) in sources.sorted(by: { $0.key < $1.key }) where source.scheme == .hubSignature {
+        for (name, source) in sources.sorted(by: { $0.key < $1.key }) where !source.hasReplayWindow {
+            let what = [.personio, .token, .workday, .basic].contains(source.scheme) ? "signs nothing and has" : "signs no timestamp, hence has"
             advice.append(
-                "sources.\(name): hub-signature-256 has no timestamp, hence no replay window: a captured request can be replayed; prefer standard-webhooks"
+                "sources.\(name): \(source.scheme.rawValue) \(what) no replay window: a captured request can be sent again; "
+                    + (source.verify.allowIPs.isEmpty ? "list the sender's networks in verify.allow_ips, and " : "")
+                    + "keep the deduplication window (database.dedupe_days) longer than the sender retries"
             )
         }
         for (name, source) in sources.sorted(by: { $0.key < $1.key }) where source.scheme == .feishuEvents {

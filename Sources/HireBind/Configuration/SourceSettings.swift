@@ -1,9 +1,25 @@
 // SourceSettings: one entry of the `sources:` section: an HR system posting webhooks, or Feishu's event subscription.
 
-/// Signature schemes a source may use.
-public enum SignatureSchemeName: String, Sendable, Codable {
+/// How a source's requests prove themselves: a vendor's preset, or a generic kind described by `verify:`.
+public enum SignatureSchemeName: String, Sendable, Codable, CaseIterable {
     case standardWebhooks = "standard-webhooks"
+    /// GitHub-style `X-Hub-Signature-256`; `hub-signature-256` is its earlier name.
+    case github
     case hubSignature = "hub-signature-256"
+    case bamboohr
+    case hibob
+    case greenhouse
+    case deel
+    /// A static token in `Authorization`.
+    case personio
+    /// HTTP Basic credentials.
+    case workday
+    /// An HMAC scheme described by `verify:` alone.
+    case hmac
+    /// A static token described by `verify:` (`Authorization: Bearer <token>` by default).
+    case token
+    /// HTTP Basic credentials with `verify.username`.
+    case basic
     /// Feishu's (Lark's) own event subscription: directory events, verified by token, signature and encryption.
     case feishuEvents = "feishu-events"
 }
@@ -11,7 +27,10 @@ public enum SignatureSchemeName: String, Sendable, Codable {
 /// One sender posting to `/v1/webhooks/{name}`.
 public struct SourceSettings: Sendable, Codable {
     public var scheme: SignatureSchemeName
-    /// Active secrets, newest first; during a rotation both the old and the new one are listed (HMAC schemes).
+    /// How requests prove themselves beyond the scheme's preset: headers, algorithm, signed content, allow-list.
+    public var verify: VerifySettings
+    /// Active secrets, newest first; during a rotation both the old and the new one are listed: HMAC keys, or the
+    /// tokens (`personio`, `token`) or passwords (`workday`, `basic`) the sender presents.
     public var secrets: [SecretReference]
     /// Replay window: how far a signed timestamp may be from now, either way.
     public var toleranceSeconds: Int64
@@ -34,8 +53,9 @@ public struct SourceSettings: Sendable, Codable {
     public init(
         scheme: SignatureSchemeName = .standardWebhooks, secrets: [SecretReference] = [], toleranceSeconds: Int64 = 300,
         verificationToken: SecretReference? = nil, encryptKeys: [SecretReference] = [], callbackURL: String? = nil, addressField: String = "email",
-        reconcileMinutes: Double = 60, coreHRReadDelaySeconds: Double = 10
+        reconcileMinutes: Double = 60, coreHRReadDelaySeconds: Double = 10, verify: VerifySettings = .init()
     ) {
+        self.verify = verify
         self.coreHRReadDelaySeconds = coreHRReadDelaySeconds
         self.reconcileMinutes = reconcileMinutes
         self.scheme = scheme
@@ -51,6 +71,7 @@ public struct SourceSettings: Sendable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = Self()
         scheme = try c.value(.scheme, default: defaults.scheme)
+        verify = try c.value(.verify, default: defaults.verify)
         secrets = try c.value(.secrets, default: defaults.secrets)
         toleranceSeconds = try c.value(.toleranceSeconds, default: defaults.toleranceSeconds)
         verificationToken = try c.decodeIfPresent(SecretReference.self, forKey: .verificationToken)
@@ -62,7 +83,7 @@ public struct SourceSettings: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case scheme, secrets
+        case scheme, secrets, verify
         case toleranceSeconds = "tolerance_seconds"
         case verificationToken = "verification_token"
         case encryptKeys = "encrypt_keys"

@@ -12,8 +12,8 @@ import WebhookSignature
 struct WebhookRoutes: Sendable {
     /// How a source's requests are checked and read.
     enum Source: Sendable {
-        /// hirebind's own event body, signed by an HMAC scheme.
-        case signed(any WebhookSignatureScheme, [SigningSecret])
+        /// An HR system, verified by its scheme (HMAC, token or Basic) and allow-list.
+        case signed(SourceVerifier)
         /// Feishu's event subscription.
         case feishuEvents(FeishuEventReceiver)
     }
@@ -39,10 +39,6 @@ struct WebhookRoutes: Sendable {
         var sources: [String: Source] = [:]
         for (name, settings) in configuration.sources {
             switch settings.scheme {
-            case .standardWebhooks:
-                sources[name] = .signed(StandardWebhooks(toleranceSeconds: settings.toleranceSeconds), secrets.sourceSecrets[name] ?? [])
-            case .hubSignature:
-                sources[name] = .signed(HubSignature(), secrets.sourceSecrets[name] ?? [])
             case .feishuEvents:
                 guard let eventSecrets = secrets.feishuEventSecrets[name] else { continue }
                 sources[name] = .feishuEvents(
@@ -51,6 +47,12 @@ struct WebhookRoutes: Sendable {
                         mapping: DirectoryEventMapping(userIDType: configuration.feishu.userIDType, addressField: settings.addressField),
                         callbackURL: settings.callbackURL, intake: intake, metrics: metrics, coreHRReadDelay: settings.coreHRReadDelaySeconds
                     ))
+            default:
+                // The configuration was validated before the routes are built: a source whose `verify` is unusable
+                // cannot get here, and is left out (404) rather than served unverified.
+                guard let verifier = (try? SourceVerifier(source: name, settings: settings, secrets: secrets.sourceSecrets[name] ?? [])) ?? nil
+                else { continue }
+                sources[name] = .signed(verifier)
             }
         }
         self.sources = sources
@@ -91,8 +93,7 @@ struct WebhookRoutes: Sendable {
         let body = try await collectBody(request)
 
         let headers = HeaderLookup(request.headers.map { (name: $0.name.canonicalName, value: $0.value) })
-        let scheme: any WebhookSignatureScheme
-        let signingSecrets: [SigningSecret]
+        let verifier: SourceVerifier
         switch source {
         case .feishuEvents(let receiver):
             do {
@@ -101,15 +102,21 @@ struct WebhookRoutes: Sendable {
                 refused(client, reason: error.code, source: sourceName, logger: context.logger)
                 throw error
             }
-        case .signed(let signedBy, let secrets):
-            (scheme, signingSecrets) = (signedBy, secrets)
+        case .signed(let sourceVerifier):
+            verifier = sourceVerifier
         }
         do {
-            try scheme.verify(headers: headers, body: body, secrets: signingSecrets, now: Int64(Date().timeIntervalSince1970))
+            try verifier.verify(headers: headers, body: body, clientAddress: client)
         } catch {
             context.logger.notice("webhook signature refused", metadata: ["source": "\(sourceName)", "reason": "\(error)", "client": "\(client)"])
-            refused(client, reason: "invalid_signature", source: sourceName, logger: context.logger)
-            throw APIError(.unauthorized, code: "invalid_signature", message: "\(error)")
+            switch error {
+            case .addressNotAllowed:
+                refused(client, reason: "address_not_allowed", source: sourceName, logger: context.logger)
+                throw APIError(.forbidden, code: "address_not_allowed", message: "\(error)")
+            case .signature(let failure):
+                refused(client, reason: "invalid_signature", source: sourceName, logger: context.logger)
+                throw APIError(.unauthorized, code: "invalid_signature", message: "\(failure)")
+            }
         }
 
         let event: NewHireEvent

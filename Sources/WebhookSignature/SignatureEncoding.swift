@@ -1,29 +1,27 @@
-// HubSignature: GitHub-style `X-Hub-Signature-256` signatures over the raw body.
+// SignatureEncoding: how a sender writes a MAC into a header: hexadecimal or base64.
 
-/// GitHub-style signatures: `X-Hub-Signature-256: sha256=<hex>` over the raw body.
-/// The scheme carries no timestamp, so it has no replay window: prefer Standard Webhooks.
-public struct HubSignature: WebhookSignatureScheme {
-    public static let signatureHeader = "x-hub-signature-256"
+import Foundation
 
-    public init() {}
+/// How a signature's bytes are written in its header.
+public enum SignatureEncoding: String, Sendable, Codable, CaseIterable {
+    /// Hexadecimal, either case.
+    case hex
+    /// Standard base64 with padding (RFC 4648 §4).
+    case base64
 
-    public func verify(
-        headers: HeaderLookup,
-        body: [UInt8],
-        secrets: [SigningSecret],
-        now: UnixTime
-    ) throws(SignatureFailure) {
-        let value = try headers.single(Self.signatureHeader)
-        guard value.hasPrefix("sha256="), let candidate = Hex.decode(value.dropFirst(7)) else {
-            throw .malformedHeader(Self.signatureHeader, reason: "expected 'sha256=<hex>'")
-        }
-        guard anySecretSigned(body, candidate: candidate, secrets: secrets) else {
-            throw .noMatchingSignature
+    public func encode(_ bytes: [UInt8]) -> String {
+        switch self {
+        case .hex: Hex.encode(bytes)
+        case .base64: Data(bytes).base64EncodedString()
         }
     }
 
-    public static func sign(body: [UInt8], secret: SigningSecret) -> (name: String, value: String) {
-        (signatureHeader, "sha256=" + Hex.encode(HMACSHA256.authenticationCode(key: secret.key, message: body)))
+    /// The bytes, or nil when `text` is not of this encoding.
+    public func decode(_ text: some StringProtocol) -> [UInt8]? {
+        switch self {
+        case .hex: Hex.decode(text)
+        case .base64: Data(base64Encoded: String(text)).map(Array.init)
+        }
     }
 }
 
