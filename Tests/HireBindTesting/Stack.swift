@@ -81,6 +81,9 @@ public struct Stack: Sendable {
         /// Failed authentications a client may have per minute before it is answered 429.
         public var authFailureLimit = 20
         /// The `mailbox_directory:` section, given the sandbox's URL (where its Graph simulator listens).
+        /// More webhook sources (an HR connector under test) and the environment their secrets are read from.
+        public var extraSources: [String: SourceSettings] = [:]
+        public var extraEnvironment: [String: String] = [:]
         public var mailboxDirectory: @Sendable (_ sandboxURL: String) -> MailboxDirectorySettings = { _ in MailboxDirectorySettings() }
 
         /// The defaults, changed by `change`: `.init { $0.maxAttempts = 1 }`.
@@ -141,7 +144,7 @@ public struct Stack: Sendable {
             // Nothing listens: the configuration's Feishu and callback URLs are never called.
             let configuration = configuration(options, feishuPort: 9, callbackPort: 9)
             let store = try SQLiteJobStore(path: configuration.database.path)
-            let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
+            let secrets = try ServiceSecrets.resolve(configuration, environment: environment.merging(options.extraEnvironment) { $1 })
             let routers = HireBindApplication.routers(
                 configuration: configuration, secrets: secrets, namer: try NamingRules.namer(configuration.naming), store: store
             )
@@ -169,7 +172,7 @@ public struct Stack: Sendable {
             let feishuPort = await sandboxPort.port()!, callbackPort = await receiverPort.port()!
             let configuration = configuration(options, feishuPort: feishuPort, callbackPort: callbackPort)
             let store = try SQLiteJobStore(path: configuration.database.path)
-            let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
+            let secrets = try ServiceSecrets.resolve(configuration, environment: environment.merging(options.extraEnvironment) { $1 })
             if options.login {
                 // What `hirebind feishu login` does: the authorize page redirects to the listener with a code.
                 let flow = FeishuLogin(settings: configuration.feishu, app: secrets.feishuApp!, store: store, httpClient: .shared, logger: logger)
@@ -208,7 +211,7 @@ public struct Stack: Sendable {
                     encryptKeys: [.environment("FEISHU_ENCRYPT_KEY")], reconcileMinutes: options.reconcileMinutes, coreHRReadDelaySeconds: 0.2
                 ),
                 "feishu-plain": .init(scheme: .feishuEvents, verificationToken: .environment("FEISHU_VERIFICATION_TOKEN"), reconcileMinutes: 0),
-            ],
+            ].merging(options.extraSources) { $1 },
             naming: options.naming,
             feishu: .init(
                 baseURL: "http://127.0.0.1:\(feishuPort)", accountsURL: "http://127.0.0.1:\(feishuPort)", adminAccount: "exchange-admin@example.com",

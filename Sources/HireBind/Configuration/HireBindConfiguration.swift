@@ -77,6 +77,12 @@ public struct HireBindConfiguration: Sendable, Codable {
             }
             _ = try source.signatureScheme(source: name)
             _ = try source.clientAllowList(source: name)
+            if let map = source.map {
+                guard source.scheme != .feishuEvents else {
+                    throw ConfigurationError(key: "sources.\(name).map", "a feishu-events source reads Feishu's own events; it takes no map")
+                }
+                _ = try EventMapping(map, key: "sources.\(name).map")
+            }
             if let url = source.callbackURL, URL(string: url)?.host == nil {
                 throw ConfigurationError(key: "sources.\(name).callback_url", "not an absolute URL")
             }

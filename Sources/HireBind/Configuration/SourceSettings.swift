@@ -29,6 +29,8 @@ public struct SourceSettings: Sendable, Codable {
     public var scheme: SignatureSchemeName
     /// How requests prove themselves beyond the scheme's preset: headers, algorithm, signed content, allow-list.
     public var verify: VerifySettings
+    /// How the sender's JSON becomes hirebind's event; nil when the sender posts hirebind's own body.
+    public var map: MappingSettings?
     /// Active secrets, newest first; during a rotation both the old and the new one are listed: HMAC keys, or the
     /// tokens (`personio`, `token`) or passwords (`workday`, `basic`) the sender presents.
     public var secrets: [SecretReference]
@@ -72,6 +74,7 @@ public struct SourceSettings: Sendable, Codable {
         let defaults = Self()
         scheme = try c.value(.scheme, default: defaults.scheme)
         verify = try c.value(.verify, default: defaults.verify)
+        map = try c.decodeIfPresent(MappingSettings.self, forKey: .map)
         secrets = try c.value(.secrets, default: defaults.secrets)
         toleranceSeconds = try c.value(.toleranceSeconds, default: defaults.toleranceSeconds)
         verificationToken = try c.decodeIfPresent(SecretReference.self, forKey: .verificationToken)
@@ -83,7 +86,7 @@ public struct SourceSettings: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case scheme, secrets, verify
+        case scheme, secrets, verify, map
         case toleranceSeconds = "tolerance_seconds"
         case verificationToken = "verification_token"
         case encryptKeys = "encrypt_keys"

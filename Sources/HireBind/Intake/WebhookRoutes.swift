@@ -12,8 +12,9 @@ import WebhookSignature
 struct WebhookRoutes: Sendable {
     /// How a source's requests are checked and read.
     enum Source: Sendable {
-        /// An HR system, verified by its scheme (HMAC, token or Basic) and allow-list.
-        case signed(SourceVerifier)
+        /// An HR system, verified by its scheme (HMAC, token or Basic) and allow-list; its body read by its
+        /// `map:`, or as hirebind's own event without one.
+        case signed(SourceVerifier, EventMapping?)
         /// Feishu's event subscription.
         case feishuEvents(FeishuEventReceiver)
     }
@@ -52,7 +53,14 @@ struct WebhookRoutes: Sendable {
                 // cannot get here, and is left out (404) rather than served unverified.
                 guard let verifier = (try? SourceVerifier(source: name, settings: settings, secrets: secrets.sourceSecrets[name] ?? [])) ?? nil
                 else { continue }
-                sources[name] = .signed(verifier)
+                let mapping: EventMapping?
+                if let map = settings.map {
+                    guard let compiled = try? EventMapping(map, key: "sources.\(name).map") else { continue }
+                    mapping = compiled
+                } else {
+                    mapping = nil
+                }
+                sources[name] = .signed(verifier, mapping)
             }
         }
         self.sources = sources
@@ -94,6 +102,7 @@ struct WebhookRoutes: Sendable {
 
         let headers = HeaderLookup(request.headers.map { (name: $0.name.canonicalName, value: $0.value) })
         let verifier: SourceVerifier
+        let mapping: EventMapping?
         switch source {
         case .feishuEvents(let receiver):
             do {
@@ -102,8 +111,8 @@ struct WebhookRoutes: Sendable {
                 refused(client, reason: error.code, source: sourceName, logger: context.logger)
                 throw error
             }
-        case .signed(let sourceVerifier):
-            verifier = sourceVerifier
+        case .signed(let sourceVerifier, let sourceMapping):
+            (verifier, mapping) = (sourceVerifier, sourceMapping)
         }
         do {
             try verifier.verify(headers: headers, body: body, clientAddress: client)
@@ -120,12 +129,31 @@ struct WebhookRoutes: Sendable {
         }
 
         let event: NewHireEvent
-        do {
-            event = try NewHireEvent.decode(from: Data(body))
-        } catch let error as EventValidationError {
-            throw APIError(.unprocessableContent, code: "invalid_event", message: "\(error.field): \(error.problem)")
-        } catch {
-            throw APIError(.unsupportedMediaType, code: "not_json", message: "the body is not valid UTF-8 JSON")
+        if let mapping {
+            do {
+                switch try mapping.map(body: body, headers: headers) {
+                case .event(let mapped, _):
+                    event = mapped
+                case .ignored(let reason, _):
+                    context.logger.info("webhook event ignored by the source's map", metadata: ["source": "\(sourceName)", "reason": "\(reason)"])
+                    return Response.json(.ok, ["status": "ignored", "reason": reason])
+                }
+            } catch .notJSON {
+                throw APIError(.unsupportedMediaType, code: "not_json", message: "the body is not valid UTF-8 JSON")
+            } catch .missing(let field, let places) {
+                throw APIError(
+                    .unprocessableContent, code: "missing_field", message: "\(field): required, but none of \(places) is in the event")
+            } catch {
+                throw APIError(.unprocessableContent, code: "invalid_event", message: "\(error)")
+            }
+        } else {
+            do {
+                event = try NewHireEvent.decode(from: Data(body))
+            } catch let error as EventValidationError {
+                throw APIError(.unprocessableContent, code: "invalid_event", message: "\(error.field): \(error.problem)")
+            } catch {
+                throw APIError(.unsupportedMediaType, code: "not_json", message: "the body is not valid UTF-8 JSON")
+            }
         }
 
         if let url = event.callbackURL, let refusal = callbackPolicy.refusal(ofURL: url) {
@@ -133,7 +161,9 @@ struct WebhookRoutes: Sendable {
         }
         let outcome: EnqueueOutcome
         do {
-            outcome = try await intake.accept(event, source: sourceName)
+            // One person, one mailbox: a re-sent hire under a new event id (or after the dedupe window) gets the
+            // job already made for the person; a rehire after a termination is a new binding to a new address.
+            outcome = try await intake.accept(event, source: sourceName, onePerPerson: true)
         } catch let refusal as JobIntake.Refusal {
             throw APIError(refusal)
         }

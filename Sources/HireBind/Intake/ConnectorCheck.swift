@@ -1,0 +1,140 @@
+// ConnectorCheck: `hirebind map`: what the service would do with one request of a source, worked out offline.
+
+public import Foundation
+public import HireBindCore
+public import JobStore
+import MailboxNaming
+public import WebhookSignature
+
+/// What a source would make of one request: whether its signature verifies, the event its map yields field by
+/// field (and where each value came from), and the address the naming rules would give. Nothing is written;
+/// the route and this check share ``SourceVerifier`` and ``EventMapping``, so the verdicts are the service's.
+public struct ConnectorCheck: Sendable, Encodable {
+    public var source: String
+    /// `verified`, or why not (`not checked` when the source's secrets are not in this environment).
+    public var signature: String
+    public var signatureVerified: Bool?
+    /// `hire`, `termination`, `ignored` or `refused`.
+    public var outcome: String
+    /// Why the event is ignored or refused, as the service would answer.
+    public var reason: String?
+    public var fields: [EventMapping.Origin]
+    public var naming: NamingPreview?
+
+    enum CodingKeys: String, CodingKey {
+        case source, signature, outcome, reason, fields, naming
+        case signatureVerified = "signature_verified"
+    }
+
+    /// Checks `body` and `headers` against source `name` of `configuration`; secrets are read from `environment`.
+    public static func run(
+        configuration: HireBindConfiguration, source name: String, body: [UInt8], headers: HeaderLookup, environment: [String: String],
+        store: (any IntakeLedger)?, now: Date = Date()
+    ) async throws -> ConnectorCheck {
+        guard let settings = configuration.sources[name] else {
+            throw ConfigurationError(
+                key: "sources", "no source named '\(name)'; the configuration has \(configuration.sources.keys.sorted().joined(separator: ", "))")
+        }
+        guard settings.scheme != .feishuEvents else {
+            throw ConfigurationError(key: "sources.\(name)", "a feishu-events source is checked by the sandbox's events, not by hirebind map")
+        }
+        var check = ConnectorCheck(source: name, signature: "", outcome: "refused", fields: [])
+        do {
+            let secrets = try ServiceSecrets.resolve(configuration, environment: environment).sourceSecrets[name] ?? []
+            if let verifier = try SourceVerifier(source: name, settings: settings, secrets: secrets) {
+                do {
+                    try verifier.verify(headers: headers, body: body, clientAddress: nil, now: Int64(now.timeIntervalSince1970))
+                    check.signature = "verified (\(settings.scheme.rawValue))"
+                    check.signatureVerified = true
+                } catch {
+                    check.signature = "refused: \(error)"
+                    check.signatureVerified = false
+                }
+            }
+        } catch {
+            check.signature = "not checked: \(error)"
+        }
+        let event: NewHireEvent
+        if let map = settings.map {
+            let mapping = try EventMapping(map, key: "sources.\(name).map")
+            do {
+                switch try mapping.map(body: body, headers: headers, receivedAt: now) {
+                case .event(let mapped, let origins):
+                    event = mapped
+                    check.fields = origins
+                case .ignored(let reason, let origins):
+                    check.fields = origins
+                    check.outcome = "ignored"
+                    check.reason = reason
+                    return check
+                }
+            } catch {
+                check.reason = "\(error)"
+                return check
+            }
+        } else {
+            do {
+                event = try NewHireEvent.decode(from: Data(body))
+            } catch let error as EventValidationError {
+                check.reason = "\(error)"
+                return check
+            } catch {
+                check.reason = "the body is not valid UTF-8 JSON"
+                return check
+            }
+            check.fields = Self.nativeOrigins(event)
+        }
+        check.outcome = event.eventType == NewHireEvent.terminatedType ? "termination" : "hire"
+        if event.eventType == NewHireEvent.hiredType {
+            let previewer = NamingPreviewer(
+                namer: try NamingRules.namer(configuration.naming), store: store, defaultAdminAccount: configuration.feishu.adminAccount)
+            var taken: Set<String> = []
+            check.naming = try await previewer.preview(event.employee.personName, attributes: event.employee.attributes, alsoTaken: &taken)
+        }
+        return check
+    }
+
+    /// hirebind's own body: every field from the pointer of the same name.
+    static func nativeOrigins(_ event: NewHireEvent) -> [EventMapping.Origin] {
+        let employee = event.employee
+        let values: [(String, String?)] = [
+            ("employee_id", employee.employeeID), ("given_name", employee.givenName), ("family_name", employee.familyName),
+            ("full_name", employee.fullName), ("middle_name", employee.middleName), ("preferred_given_name", employee.preferredGivenName),
+            ("romanized_given_name", employee.romanizedGivenName), ("romanized_family_name", employee.romanizedFamilyName),
+            ("feishu_user_id", employee.feishuUserID), ("email", employee.email), ("mobile", employee.mobile),
+            ("department", employee.department), ("company", employee.company), ("location", employee.location),
+            ("employment_type", employee.employmentType),
+        ]
+        return [
+            .init(field: "event_id", value: event.eventID, from: "/event_id"),
+            .init(field: "event_type", value: event.eventType, from: "/event_type"),
+            .init(field: "occurred_at", value: event.occurredAt, from: "/occurred_at"),
+        ]
+            + values.compactMap { name, value in
+                guard let value, !value.isEmpty else { return nil }
+                return .init(field: "employee.\(name)", value: value, from: "/employee/\(name)")
+            }
+    }
+
+    /// The report as an admin reads it.
+    public var text: String {
+        var lines = ["source:     \(source)", "signature:  \(signature)", "outcome:    \(outcome)"]
+        if let reason { lines.append("reason:     \(reason)") }
+        if !fields.isEmpty {
+            lines.append("fields:")
+            let width = fields.map(\.field.count).max() ?? 0
+            for origin in fields {
+                let padded = origin.field.padding(toLength: width, withPad: " ", startingAt: 0)
+                lines.append("  \(padded)  \(origin.value.map { "\"\($0)\"" } ?? "—")  ← \(origin.from)")
+            }
+        }
+        if let naming {
+            if let address = naming.exchangeAccount {
+                lines.append("address:    \(address) (rule set \(naming.ruleSet ?? "?"))")
+            } else {
+                lines.append("address:    none: \(naming.error ?? "no address")")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,141 @@
+// ConnectorExampleTests: every examples/connectors/ preset, through `hirebind map`'s check and the real intake.
+
+import Foundation
+import HireBind
+import HireBindCore
+import HireBindTesting
+import Testing
+import WebhookSignature
+
+@Suite struct ConnectorExampleTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples/connectors")
+        .standardized
+    static let presets = ["standard-webhooks", "github", "bamboohr", "hibob", "greenhouse", "deel", "personio", "workday"]
+    /// The sample secret every example's headers were signed with (examples/connectors/README.md).
+    static let secret = "example-connector-secret-0123456789"
+    static let signedAt: Int64 = 1_764_662_400
+
+    static func environment(for preset: String) -> [String: String] {
+        [
+            "HR_WEBHOOK_SECRET": preset == "standard-webhooks" ? SigningSecret(key: Array(secret.utf8)).standardWebhooksText : secret,
+            "FEISHU_APP_ID": "cli_example", "FEISHU_APP_SECRET": "example-app-secret",
+            "HIREBIND_CALLBACK_SECRET": SigningSecret(key: Array("example callback secret, 32 bytes".utf8)).standardWebhooksText,
+        ]
+    }
+
+    static func read(_ preset: String, _ file: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: folder.appendingPathComponent(preset).appendingPathComponent(file)))
+    }
+
+    static func headers(_ preset: String) throws -> [(name: String, value: String)] {
+        String(decoding: try read(preset, "headers.txt"), as: UTF8.self).split(separator: "\n").map { line in
+            let parts = line.split(separator: ":", maxSplits: 1)
+            return (String(parts[0]), String(parts[1]).trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    static func configuration(_ preset: String) throws -> HireBindConfiguration {
+        try HireBindConfiguration.load(path: folder.appendingPathComponent(preset).appendingPathComponent("hirebind.yaml").path)
+    }
+
+    /// What `hirebind map` reports for the example's sample request: signature verified, a hire, an address.
+    @Test(arguments: presets) func theSampleVerifiesAndMaps(_ preset: String) async throws {
+        let configuration = try Self.configuration(preset)
+        let check = try await ConnectorCheck.run(
+            configuration: configuration, source: preset, body: try Self.read(preset, "body.json"), headers: HeaderLookup(try Self.headers(preset)),
+            environment: Self.environment(for: preset), store: nil, now: Date(timeIntervalSince1970: TimeInterval(Self.signedAt)))
+        #expect(check.signatureVerified == true, "\(check.signature)")
+        #expect(check.outcome == "hire", "\(check.reason ?? "")")
+        #expect(check.naming?.exchangeAccount?.hasSuffix("@example.com") == true, "\(check.text)")
+        #expect(check.fields.contains { $0.field == "employee.employee_id" && $0.value != nil })
+        // A changed body no longer verifies (the token and Basic schemes sign nothing: they still do).
+        let tampered = try await ConnectorCheck.run(
+            configuration: configuration, source: preset, body: try Self.read(preset, "body.json") + Array(" ".utf8),
+            headers: HeaderLookup(try Self.headers(preset)), environment: Self.environment(for: preset), store: nil,
+            now: Date(timeIntervalSince1970: TimeInterval(Self.signedAt)))
+        #expect(tampered.signatureVerified == ["personio", "workday"].contains(preset), "\(tampered.signature)")
+    }
+
+    /// The headers that sign `body` for `scheme` now.
+    static func sign(_ body: [UInt8], scheme: any WebhookSignatureScheme, preset: String, id: String) -> [(String, String)] {
+        let key = SigningSecret(key: Array(secret.utf8))
+        let now = Int64(Date().timeIntervalSince1970)
+        switch scheme {
+        case is StandardWebhooks: return StandardWebhooks.sign(id: id, timestamp: now, body: body, secret: key).map { ($0.name, $0.value) }
+        case let declared as DeclaredHMACSignature: return declared.sign(body: body, secret: key, timestamp: now, id: id).map { ($0.name, $0.value) }
+        case let token as StaticToken: return [token.sign(secret: key)].map { ($0.name, $0.value) } + [("X-Personio-Delivery", id)]
+        case let basic as BasicCredentials: return [basic.sign(password: key)].map { ($0.name, $0.value) }
+        default: return []
+        }
+    }
+
+    /// Every example through the real intake over loopback: 202 with the address `map` showed; the same body
+    /// again is the same event; a hire of the same person under another event id returns the first job.
+    @Test func everyExampleThroughTheRealIntake() async throws {
+        var sources: [String: SourceSettings] = [:]
+        var environment: [String: String] = [:]
+        for preset in Self.presets {
+            var settings = try #require(try Self.configuration(preset).sources[preset])
+            let variable = "HR_WEBHOOK_SECRET_\(preset.uppercased().replacingOccurrences(of: "-", with: "_"))"
+            settings.secrets = [.environment(variable)]
+            environment[variable] = Self.environment(for: preset)["HR_WEBHOOK_SECRET"]
+            sources[preset] = settings
+        }
+        var blocked = try #require(sources["personio"])
+        blocked.verify.allowIPs = ["10.0.0.0/8"]
+        sources["personio-blocked"] = blocked
+        environment["HR_WEBHOOK_SECRET_PERSONIO_BLOCKED"] = Self.secret
+        let configured = sources
+        let options = Stack.Options {
+            $0.extraSources = configured
+            $0.extraEnvironment = environment
+        }
+        try await Stack.with(options) { stack in
+            for preset in Self.presets {
+                let scheme = try #require(try configured[preset]!.signatureScheme(source: preset))
+                let body = try Self.read(preset, "body.json")
+                let first = try await stack.postWebhook(
+                    body, source: preset, extraHeaders: Self.sign(body, scheme: scheme, preset: preset, id: "delivery-1"), sign: false)
+                #expect(first.status == 202, "\(preset): \(first.json)")
+                let address = first.json["exchange_account"] as? String
+                #expect(address?.hasSuffix("@example.com") == true, "\(preset)")
+                let again = try await stack.postWebhook(
+                    body, source: preset, extraHeaders: Self.sign(body, scheme: scheme, preset: preset, id: "delivery-1"), sign: false)
+                #expect(again.status == 200 && again.json["job_id"] as? String == first.json["job_id"] as? String, "\(preset): \(again.json)")
+                // The same person again under another event id (the body's own id changed, or a new digest):
+                // the first job, no second address.
+                let resent = Array(
+                    String(decoding: body, as: UTF8.self).replacingOccurrences(of: "2026-12-02T08:00:00", with: "2026-12-03T08:00:00").utf8)
+                let resentID = preset == "standard-webhooks" || preset == "github" ? "evt_resent" : "delivery-2"
+                var resentBody = resent
+                if preset == "standard-webhooks" || preset == "github" {
+                    resentBody = Array(String(decoding: resent, as: UTF8.self).replacingOccurrences(of: "evt_2026_", with: "evt_resent_").utf8)
+                }
+                let second = try await stack.postWebhook(
+                    resentBody, source: preset, extraHeaders: Self.sign(resentBody, scheme: scheme, preset: preset, id: resentID), sign: false)
+                #expect(second.status == 200, "\(preset): \(second.json)")
+                #expect(second.json["job_id"] as? String == first.json["job_id"] as? String, "\(preset)")
+                #expect(second.json["exchange_account"] as? String == address, "\(preset)")
+            }
+            // Wrong signature: 401; outside the allow-list: 403; an event type the map does not list: 200, no job.
+            let body = try Self.read("deel", "body.json")
+            let forged = try await stack.postWebhook(
+                body, source: "deel", extraHeaders: [("x-deel-signature", String(repeating: "0", count: 64))], sign: false)
+            #expect(forged.status == 401 && forged.errorCode == "invalid_signature")
+            let personio = try Self.read("personio", "body.json")
+            let outside = try await stack.postWebhook(
+                personio, source: "personio-blocked", extraHeaders: [("Authorization", Self.secret)], sign: false)
+            #expect(outside.status == 403 && outside.errorCode == "address_not_allowed", "\(outside.json)")
+            let promoted = Array(String(decoding: body, as: UTF8.self).replacingOccurrences(of: "people.created", with: "people.updated").utf8)
+            let deelScheme = try #require(try configured["deel"]!.signatureScheme(source: "deel"))
+            let ignored = try await stack.postWebhook(
+                promoted, source: "deel", extraHeaders: Self.sign(promoted, scheme: deelScheme, preset: "deel", id: "x"), sign: false)
+            #expect(ignored.status == 200 && ignored.json["status"] as? String == "ignored", "\(ignored.json)")
+            let missing = Array(String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\"id\"", with: "\"uuid\"").utf8)
+            let refused = try await stack.postWebhook(
+                missing, source: "deel", extraHeaders: Self.sign(missing, scheme: deelScheme, preset: "deel", id: "x"), sign: false)
+            #expect(refused.status == 422 && refused.errorCode == "missing_field", "\(refused.json)")
+            #expect(refused.errorMessage?.contains("/data/resource/id") == true)
+        }
+    }
+}
