@@ -33,27 +33,7 @@ public struct ServiceSecrets: Sendable {
         var sourceSecrets: [String: [SigningSecret]] = [:]
         var feishuEventSecrets: [String: FeishuEventSecrets] = [:]
         for (name, source) in configuration.sources {
-            var secrets: [SigningSecret] = []
-            for (index, reference) in source.secrets.enumerated() {
-                let text = try reference.resolve(environment: environment).value
-                do {
-                    switch source.scheme {
-                    case .standardWebhooks: secrets.append(try SigningSecret(standardWebhooks: text))
-                    case .feishuEvents: throw ConfigurationError("a feishu-events source takes verification_token and encrypt_keys, not secrets")
-                    // The vendors' keys, tokens and passwords are used as their UTF-8 bytes, as the vendors do.
-                    default: secrets.append(try SigningSecret(utf8: text))
-                    }
-                } catch {
-                    throw ConfigurationError("sources.\(name).secrets[\(index)] (\(reference)): \(error)")
-                }
-            }
-            for (index, secret) in secrets.enumerated() where secret.key.count < minimumSecretBytes {
-                throw ConfigurationError(
-                    key: "sources.\(name).secrets[\(index)]",
-                    "(\(source.secrets[index])) is \(secret.key.count) bytes; a signing secret needs at least \(minimumSecretBytes) random bytes (32 recommended)"
-                )
-            }
-            sourceSecrets[name] = secrets
+            sourceSecrets[name] = try signingSecrets(of: source, named: name, environment: environment)
             if source.scheme == .feishuEvents, let token = source.verificationToken {
                 let resolvedToken = try token.resolve(environment: environment)
                 guard resolvedToken.value.utf8.count >= minimumSecretBytes else {
@@ -101,6 +81,33 @@ public struct ServiceSecrets: Sendable {
         resolved.feishuEventSecrets = feishuEventSecrets
         resolved.mailboxDirectorySecret = try mailboxDirectorySecret(configuration.mailboxDirectory, environment: environment)
         return resolved
+    }
+
+    /// One source's active secrets, read as its scheme wants them; refused when one is too short to be safe.
+    public static func signingSecrets(
+        of source: SourceSettings, named name: String, environment: [String: String]
+    ) throws(ConfigurationError) -> [SigningSecret] {
+        var secrets: [SigningSecret] = []
+        for (index, reference) in source.secrets.enumerated() {
+            let text = try reference.resolve(environment: environment).value
+            do {
+                switch source.scheme {
+                case .standardWebhooks: secrets.append(try SigningSecret(standardWebhooks: text))
+                case .feishuEvents: throw ConfigurationError("a feishu-events source takes verification_token and encrypt_keys, not secrets")
+                // The vendors' keys, tokens and passwords are used as their UTF-8 bytes, as the vendors do.
+                default: secrets.append(try SigningSecret(utf8: text))
+                }
+            } catch {
+                throw ConfigurationError("sources.\(name).secrets[\(index)] (\(reference)): \(error)")
+            }
+        }
+        for (index, secret) in secrets.enumerated() where secret.key.count < minimumSecretBytes {
+            throw ConfigurationError(
+                key: "sources.\(name).secrets[\(index)]",
+                "(\(source.secrets[index])) is \(secret.key.count) bytes; a signing secret needs at least \(minimumSecretBytes) random bytes (32 recommended)"
+            )
+        }
+        return secrets
     }
 
     /// The mailbox directory's Graph client secret or LDAP bind password; nil without a directory.

@@ -40,7 +40,7 @@ public struct ConnectorCheck: Sendable, Encodable {
         }
         var check = ConnectorCheck(source: name, signature: "", outcome: "refused", fields: [])
         do {
-            let secrets = try ServiceSecrets.resolve(configuration, environment: environment).sourceSecrets[name] ?? []
+            let secrets = try ServiceSecrets.signingSecrets(of: settings, named: name, environment: environment)
             if let verifier = try SourceVerifier(source: name, settings: settings, secrets: secrets) {
                 do {
                     try verifier.verify(headers: headers, body: body, clientAddress: nil, now: Int64(now.timeIntervalSince1970))
