@@ -46,9 +46,20 @@ let package = Package(
             providers: [.apt(["libldap-dev"])]
         ),
         .target(
+            name: "HTTPAuthorization",
+            dependencies: [
+                "Secrets",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MailboxDirectory",
             dependencies: [
-                "Secrets", "CLDAP",
+                "Secrets", "CLDAP", "HTTPAuthorization",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -81,7 +92,7 @@ let package = Package(
         .target(
             name: "HireBind",
             dependencies: [
-                "HireBindCore", "Secrets", "JobStore", "FeishuAPI", "MailboxNaming", "MailboxDirectory", "WebhookSignature",
+                "HireBindCore", "Secrets", "JobStore", "FeishuAPI", "MailboxNaming", "MailboxDirectory", "WebhookSignature", "HTTPAuthorization",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),

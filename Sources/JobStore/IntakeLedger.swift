@@ -17,7 +17,9 @@ public protocol IntakeLedger: Sendable {
     /// Writes the intake record, the reservation of `job.exchangeAccount` and the job in one transaction.
     /// Returns the first receipt when the event was seen before, and ``EnqueueOutcome/addressTaken(_:)``,
     /// writing nothing, when the address is held (compared case-insensitively): the uniqueness is the
-    /// store's, decided atomically, so two concurrent intakes never share an address.
+    /// store's, decided atomically, so two concurrent intakes never share an address. With
+    /// ``NewBindJob/reclaimsAddressOf`` the reservation of that former job moves to the new one instead, and
+    /// ``EnqueueOutcome/addressTaken(_:)`` means the former job no longer holds the address.
     func enqueueBind(_ job: NewBindJob) async throws -> EnqueueOutcome
 
     /// Writes the intake record and an unbind job for the employee's latest bind job from the same source, in
@@ -35,6 +37,10 @@ public protocol IntakeLedger: Sendable {
 
     /// The source's employee's latest bind job, unless an unbind job has removed (or is removing) its binding.
     func activeBindJob(source: String, employeeID: String) async throws -> BindJob?
+
+    /// The source's employee's latest bind job whose binding an unbind job removed (or is removing): the address a
+    /// rehire may be given back. Nil when the person was never bound, or is bound now.
+    func formerBindJob(source: String, employeeID: String) async throws -> BindJob?
 
     /// Every employee of the source whose binding exists (a succeeded bind job no unbind job targets), with that job's id.
     func boundEmployees(source: String) async throws -> [String: String]

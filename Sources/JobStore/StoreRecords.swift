@@ -23,13 +23,17 @@ public struct NewBindJob: Sendable, Hashable {
     /// One binding per person: when the source's employee already has a bind job not undone by an unbind, that
     /// job's receipt is returned and nothing is written (directory events, reconciliation, backfills).
     public var unlessBound: Bool
+    /// A rehire given back the address of the person's former bind job (this id): the reservation moves to the
+    /// new job, in the same transaction, instead of a new address being reserved.
+    public var reclaimsAddressOf: String?
 
     public init(
         source: String, eventID: String, employeeID: String, feishuUserID: String?, lookupEmail: String? = nil, lookupMobile: String? = nil,
         exchangeAccount: String, adminAccount: String, userIDType: String, callbackURL: String?, namingTrace: JSONValue? = nil, receivedAt: Date,
-        unlessBound: Bool = false
+        unlessBound: Bool = false, reclaimsAddressOf: String? = nil
     ) {
         self.unlessBound = unlessBound
+        self.reclaimsAddressOf = reclaimsAddressOf
         self.source = source
         self.eventID = eventID
         self.employeeID = employeeID

@@ -2,6 +2,7 @@
 
 public import AsyncHTTPClient
 import Foundation
+import HTTPAuthorization
 public import Logging
 import NIOCore
 import NIOHTTP1
@@ -50,13 +51,18 @@ public struct GraphDirectory: MailboxDirectory {
 
     public let configuration: Configuration
     let httpClient: HTTPClient
-    let tokens: GraphTokenCache
+    /// Client credentials against the tenant's token endpoint, for `{graphURL}/.default`.
+    let tokens: ClientCredentialsGrant
     let logger: Logger
 
     public init(configuration: Configuration, httpClient: HTTPClient, logger: Logger) {
         self.configuration = configuration
         self.httpClient = httpClient
-        self.tokens = GraphTokenCache()
+        self.tokens = ClientCredentialsGrant(
+            configuration: .init(
+                tokenURL: "\(configuration.authorityURL)/\(configuration.tenantID)/oauth2/v2.0/token", clientID: configuration.clientID,
+                clientSecret: configuration.clientSecret, scope: "\(configuration.graphURL)/.default", timeoutSeconds: configuration.timeoutSeconds),
+            httpClient: httpClient, logger: logger)
         self.logger = logger
     }
 
@@ -90,7 +96,16 @@ public struct GraphDirectory: MailboxDirectory {
         let query = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
         let url = "\(configuration.graphURL)/v1.0/users?\(query)"
         for attempt in 1...2 {
-            let token = try await tokens.token { () throws(MailboxDirectoryError) in try await self.signIn() }
+            let token: Secret
+            do throws(ClientCredentialsError) {
+                token = try await tokens.token()
+            } catch {
+                switch error {
+                case .refused(let reason): throw MailboxDirectoryError.credentials(reason)
+                case .unavailable(let reason, let retryAfter):
+                    throw retryAfter.map { MailboxDirectoryError.throttled(retryAfter: $0) } ?? MailboxDirectoryError.unavailable(reason)
+                }
+            }
             var request = HTTPClientRequest(url: url)
             request.headers.add(name: "Authorization", value: "Bearer \(token.value)")
             // Filters on extension attributes and $count are advanced queries; they work for the others as well.
@@ -111,28 +126,6 @@ public struct GraphDirectory: MailboxDirectory {
         throw .credentials("Graph refused a fresh token (401)")
     }
 
-    /// Client credentials against the tenant's token endpoint.
-    func signIn() async throws(MailboxDirectoryError) -> (Secret, expiresIn: Double) {
-        var request = HTTPClientRequest(url: "\(configuration.authorityURL)/\(configuration.tenantID)/oauth2/v2.0/token")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        let form = [
-            ("client_id", configuration.clientID), ("client_secret", configuration.clientSecret.value),
-            ("scope", "\(configuration.graphURL)/.default"), ("grant_type", "client_credentials"),
-        ]
-        request.body = .bytes(ByteBuffer(string: form.map { "\($0)=\(Self.formEncoded($1))" }.joined(separator: "&")))
-        let (status, headers, body) = try await send(request)
-        guard status == 200 else { throw Self.failure(status: status, headers: headers, body: body, what: "token") }
-        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
-            let token = object["access_token"] as? String, !token.isEmpty
-        else {
-            throw .unavailable("the token endpoint answered 200 without an access_token")
-        }
-        let expiresIn = (object["expires_in"] as? Double) ?? (object["expires_in"] as? String).flatMap(Double.init) ?? 3600
-        logger.debug("Graph token obtained", metadata: ["expires_in": "\(Int(expiresIn))"])
-        return (Secret(token), expiresIn)
-    }
-
     func send(_ request: HTTPClientRequest) async throws(MailboxDirectoryError) -> (Int, HTTPHeaders, Data) {
         do {
             let response = try await httpClient.execute(
@@ -147,12 +140,6 @@ public struct GraphDirectory: MailboxDirectory {
     static func transportReason(_ error: any Error) -> String {
         if let error = error as? HTTPClientError { return "\(error)" }
         return String(describing: error).prefix(200).description
-    }
-
-    static func formEncoded(_ value: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
     }
 
     /// Graph's and Entra's error answers: `{"error": {"code", "message"}}` or `{"error", "error_description"}`.
@@ -172,7 +159,6 @@ public struct GraphDirectory: MailboxDirectory {
         case 429: return .throttled(retryAfter: retryAfter)
         case 503 where retryAfter != nil: return .throttled(retryAfter: retryAfter)
         case 401, 403: return .credentials(reason)
-        case 400 where what == "token": return .credentials(reason)
         case 400, 404: return .misconfigured(reason)
         default: return .unavailable(reason)
         }
@@ -194,31 +180,4 @@ public struct GraphDirectory: MailboxDirectory {
             )
         }
     }
-}
-
-/// The Graph access token, shared by concurrent lookups: one sign-in at a time, renewed before it expires.
-actor GraphTokenCache {
-    /// The token and when to sign in again: five minutes before it expires, or halfway for a short-lived one.
-    private var cached: (token: Secret, renewAt: Date)?
-    private var signingIn: Task<(Secret, expiresIn: Double), any Error>?
-
-    func token(
-        signIn: @escaping @Sendable () async throws(MailboxDirectoryError) -> (Secret, expiresIn: Double)
-    ) async throws(MailboxDirectoryError) -> Secret {
-        if let cached, cached.renewAt > Date() { return cached.token }
-        let task = signingIn ?? Task { try await signIn() }
-        signingIn = task
-        defer { signingIn = nil }
-        do {
-            let (token, expiresIn) = try await task.value
-            cached = (token, Date().addingTimeInterval(max(expiresIn - 300, expiresIn / 2)))
-            return token
-        } catch let error as MailboxDirectoryError {
-            throw error
-        } catch {
-            throw .unavailable("\(error)")
-        }
-    }
-
-    func forget() { cached = nil }
 }

@@ -116,7 +116,7 @@ import WebhookSignature
             occurred_at: /occurred_at
             callback_url: /callback_url
             employee:
-            \(EventMapping.employeeFields.map { "  \($0): /employee/\($0)" }.joined(separator: "\n"))
+            \(EmployeeMapping.names.map { "  \($0): /employee/\($0)" }.joined(separator: "\n"))
             """)
         let body = try JSONSerialization.data(
             withJSONObject: [

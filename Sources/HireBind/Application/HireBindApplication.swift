@@ -58,9 +58,16 @@ public enum HireBindApplication {
             health: shared.health, metrics: metrics, logger: logger
         )
         // Jobs of id-only events read the person first, with the app's tenant token, then queue the bind.
-        if let tenantTokens {
-            bindWorker.personReader = PersonReader(feishu: feishu, tenantTokens: tenantTokens, userIDType: feishuSettings.userIDType)
-            bindWorker.intake = intake
+        bindWorker.intake = intake
+        for (name, source) in configuration.sources {
+            if source.scheme == .feishuEvents, let tenantTokens {
+                bindWorker.personReaders[name] = PersonReader(feishu: feishu, tenantTokens: tenantTokens, userIDType: feishuSettings.userIDType)
+            } else if let fetch = source.fetch, let credentials = secrets.fetchCredentials[name] {
+                // An HR source's id-only events: the person is read from its API.
+                bindWorker.personReaders[name] = HRPersonReader(
+                    source: name, settings: fetch, credentials: credentials.requestCredentials(httpClient: httpClient, logger: logger),
+                    httpClient: httpClient, logger: logger)
+            }
         }
         // Before each bind, Exchange's directory is asked whose mailbox the address is (mailbox_directory:).
         bindWorker.mailboxGate = MailboxDirectories.gate(
@@ -184,7 +191,8 @@ public enum HireBindApplication {
     static func jobIntake(configuration: HireBindConfiguration, namer: MailboxNamer, store: any HireBindStore, shared: Shared) -> JobIntake {
         JobIntake(
             store: store, assigner: MailboxAssigner(namer: namer, defaultAdminAccount: configuration.feishu.adminAccount),
-            userIDType: configuration.feishu.userIDType, defaultCallbackURL: configuration.callbacks.defaultURL, doorbell: shared.jobBell
+            userIDType: configuration.feishu.userIDType, defaultCallbackURL: configuration.callbacks.defaultURL, doorbell: shared.jobBell,
+            rehirePolicies: configuration.sources.mapValues(\.rehire)
         )
     }
 

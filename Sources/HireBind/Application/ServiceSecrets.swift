@@ -16,6 +16,8 @@ public struct ServiceSecrets: Sendable {
     public var feishuEventSecrets: [String: FeishuEventSecrets] = [:]
     /// The mailbox directory's Graph client secret or LDAP bind password; nil without a directory.
     public var mailboxDirectorySecret: Secret?
+    /// How each HR source with a `fetch:` block signs in to its API.
+    public var fetchCredentials: [String: FetchCredentials] = [:]
 
     public init(
         sourceSecrets: [String: [SigningSecret]], feishuUserAccessToken: Secret?, feishuApp: FeishuAppCredentials? = nil,
@@ -79,6 +81,11 @@ public struct ServiceSecrets: Sendable {
             adminToken: adminToken
         )
         resolved.feishuEventSecrets = feishuEventSecrets
+        for (name, source) in configuration.sources {
+            guard let fetch = source.fetch else { continue }
+            resolved.fetchCredentials[name] = try FetchCredentials.resolve(
+                fetch.auth, timeoutSeconds: fetch.timeoutSeconds, key: "sources.\(name).fetch.auth", environment: environment)
+        }
         resolved.mailboxDirectorySecret = try mailboxDirectorySecret(configuration.mailboxDirectory, environment: environment)
         return resolved
     }

@@ -81,7 +81,18 @@ public struct HireBindConfiguration: Sendable, Codable {
                 guard source.scheme != .feishuEvents else {
                     throw ConfigurationError(key: "sources.\(name).map", "a feishu-events source reads Feishu's own events; it takes no map")
                 }
-                _ = try EventMapping(map, key: "sources.\(name).map")
+                _ = try EventMapping(map, key: "sources.\(name).map", reads: source.fetch?.when)
+            }
+            if let fetch = source.fetch {
+                guard source.scheme != .feishuEvents else {
+                    throw ConfigurationError(
+                        key: "sources.\(name).fetch", "a feishu-events source reads people from Feishu itself; it takes no fetch")
+                }
+                guard source.map != nil else {
+                    throw ConfigurationError(key: "sources.\(name).fetch", "needs the source's map: to find the person's id in the event")
+                }
+                try fetch.validate(key: "sources.\(name).fetch")
+                _ = try EmployeeMapping(fetch.map, key: "sources.\(name).fetch.map", requiresID: false)
             }
             if let url = source.callbackURL, URL(string: url)?.host == nil {
                 throw ConfigurationError(key: "sources.\(name).callback_url", "not an absolute URL")

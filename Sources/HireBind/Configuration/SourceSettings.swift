@@ -24,6 +24,14 @@ public enum SignatureSchemeName: String, Sendable, Codable, CaseIterable {
     case feishuEvents = "feishu-events"
 }
 
+/// What a hire event for a person whose binding hirebind removed (a termination, then a rehire) is given.
+public enum RehirePolicy: String, Sendable, Codable, CaseIterable {
+    /// A new binding to a new address by the naming rules; the old address stays reserved to nobody.
+    case newAddress = "new_address"
+    /// A new binding to the address the person had: it stayed reserved to them.
+    case sameAddress = "same_address"
+}
+
 /// One sender posting to `/v1/webhooks/{name}`.
 public struct SourceSettings: Sendable, Codable {
     public var scheme: SignatureSchemeName
@@ -31,6 +39,10 @@ public struct SourceSettings: Sendable, Codable {
     public var verify: VerifySettings
     /// How the sender's JSON becomes hirebind's event; nil when the sender posts hirebind's own body.
     public var map: MappingSettings?
+    /// How the person of an id-only event is read from the sender's API; nil when every event names the person.
+    public var fetch: FetchSettings?
+    /// What a hire for someone whose binding was removed (a rehire) gets: a new address, or the one they had.
+    public var rehire: RehirePolicy
     /// Active secrets, newest first; during a rotation both the old and the new one are listed: HMAC keys, or the
     /// tokens (`personio`, `token`) or passwords (`workday`, `basic`) the sender presents.
     public var secrets: [SecretReference]
@@ -55,9 +67,10 @@ public struct SourceSettings: Sendable, Codable {
     public init(
         scheme: SignatureSchemeName = .standardWebhooks, secrets: [SecretReference] = [], toleranceSeconds: Int64 = 300,
         verificationToken: SecretReference? = nil, encryptKeys: [SecretReference] = [], callbackURL: String? = nil, addressField: String = "email",
-        reconcileMinutes: Double = 60, coreHRReadDelaySeconds: Double = 10, verify: VerifySettings = .init()
+        reconcileMinutes: Double = 60, coreHRReadDelaySeconds: Double = 10, verify: VerifySettings = .init(), rehire: RehirePolicy = .newAddress
     ) {
         self.verify = verify
+        self.rehire = rehire
         self.coreHRReadDelaySeconds = coreHRReadDelaySeconds
         self.reconcileMinutes = reconcileMinutes
         self.scheme = scheme
@@ -75,6 +88,8 @@ public struct SourceSettings: Sendable, Codable {
         scheme = try c.value(.scheme, default: defaults.scheme)
         verify = try c.value(.verify, default: defaults.verify)
         map = try c.decodeIfPresent(MappingSettings.self, forKey: .map)
+        fetch = try c.decodeIfPresent(FetchSettings.self, forKey: .fetch)
+        rehire = try c.value(.rehire, default: defaults.rehire)
         secrets = try c.value(.secrets, default: defaults.secrets)
         toleranceSeconds = try c.value(.toleranceSeconds, default: defaults.toleranceSeconds)
         verificationToken = try c.decodeIfPresent(SecretReference.self, forKey: .verificationToken)
@@ -86,7 +101,7 @@ public struct SourceSettings: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case scheme, secrets, verify, map
+        case scheme, secrets, verify, map, fetch, rehire
         case toleranceSeconds = "tolerance_seconds"
         case verificationToken = "verification_token"
         case encryptKeys = "encrypt_keys"

@@ -27,9 +27,10 @@ public struct ConnectorCheck: Sendable, Encodable {
     }
 
     /// Checks `body` and `headers` against source `name` of `configuration`; secrets are read from `environment`.
+    /// For an id-only hire, `answer` is a sample of the HR API's answer about the person, mapped by `fetch.map`.
     public static func run(
         configuration: HireBindConfiguration, source name: String, body: [UInt8], headers: HeaderLookup, environment: [String: String],
-        store: (any IntakeLedger)?, now: Date = Date()
+        store: (any IntakeLedger)?, answer: [UInt8]? = nil, now: Date = Date()
     ) async throws -> ConnectorCheck {
         guard let settings = configuration.sources[name] else {
             throw ConfigurationError(
@@ -56,12 +57,31 @@ public struct ConnectorCheck: Sendable, Encodable {
         }
         let event: NewHireEvent
         if let map = settings.map {
-            let mapping = try EventMapping(map, key: "sources.\(name).map")
+            let mapping = try EventMapping(map, key: "sources.\(name).map", reads: settings.fetch?.when)
             do {
                 switch try mapping.map(body: body, headers: headers, receivedAt: now) {
                 case .event(let mapped, let origins):
                     event = mapped
                     check.fields = origins
+                case .personToRead(_, let employeeID, _, let origins):
+                    check.fields = origins
+                    check.outcome = "hire (id only)"
+                    let fetch = settings.fetch!
+                    let url = HRPersonReader.shown(HRPersonReader.url(fetch.url, employeeID: employeeID))
+                    check.reason = "the person is read from \(fetch.method.rawValue) \(url) before naming"
+                    guard let answer else { return check }
+                    let outcome = HRPersonReader.map(answer: answer, settings: fetch, source: name, eventID: "check", employeeID: employeeID)
+                    switch outcome {
+                    case .mapped(let read, let readOrigins):
+                        check.fields += readOrigins.map { .init(field: "fetch.\($0.field)", value: $0.value, from: $0.from) }
+                        event = read
+                    case .unusable(let reason):
+                        check.reason = "\(check.reason!); the sample answer: \(reason)"
+                        return check
+                    case .notJSON:
+                        check.reason = "\(check.reason!); the sample answer is not JSON"
+                        return check
+                    }
                 case .ignored(let reason, let origins):
                     check.fields = origins
                     check.outcome = "ignored"
@@ -84,7 +104,7 @@ public struct ConnectorCheck: Sendable, Encodable {
             }
             check.fields = Self.nativeOrigins(event)
         }
-        check.outcome = event.eventType == NewHireEvent.terminatedType ? "termination" : "hire"
+        if check.outcome == "refused" { check.outcome = event.eventType == NewHireEvent.terminatedType ? "termination" : "hire" }
         if event.eventType == NewHireEvent.hiredType {
             let previewer = NamingPreviewer(
                 namer: try NamingRules.namer(configuration.naming), store: store, defaultAdminAccount: configuration.feishu.adminAccount)

@@ -8,74 +8,30 @@ public import WebhookSignature
 /// decoded once into a ``JSONValue`` and read by pointer. No code is run: the places and the fixed transforms
 /// are all a mapping can say.
 public struct EventMapping: Sendable {
-    /// One field, compiled: its places parsed.
-    struct Field: Sendable {
-        enum Place: Sendable {
-            case pointer(JSONPointer)
-            case header(String)
-        }
-
-        let places: [Place]
-        let settings: FieldMapping
-    }
-
-    let eventID: Field?
-    let eventTypeField: Field?
+    let eventID: MappedField?
+    let eventTypeField: MappedField?
     let hireTypes: Set<String>
     let terminationTypes: Set<String>
-    let occurredAt: Field?
-    let callbackURL: Field?
-    let employee: [(name: String, field: Field)]
+    let occurredAt: MappedField?
+    let callbackURL: MappedField?
+    let employee: EmployeeMapping
 
-    /// The employee fields a mapping may fill, in the order `hirebind map` shows them.
-    public static let employeeFields = [
-        "employee_id", "given_name", "family_name", "full_name", "middle_name", "preferred_given_name", "romanized_given_name",
-        "romanized_family_name", "feishu_user_id", "email", "mobile", "department", "company", "location", "employment_type",
-    ]
+    /// With a `fetch:` block: when the person is read from the sender's API instead of from the event.
+    let reads: FetchSettings.When?
 
-    /// Compiles `settings`; errors name the `map` key at fault.
-    public init(_ settings: MappingSettings, key: String) throws(ConfigurationError) {
-        func compile(_ field: FieldMapping?, _ name: String) throws(ConfigurationError) -> Field? {
-            guard let field else { return nil }
-            var places: [Field.Place] = []
-            for place in field.from {
-                if place.hasPrefix("header:") {
-                    let header = String(place.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-                    guard !header.isEmpty else { throw ConfigurationError(key: "\(key).\(name)", "'header:' names no header") }
-                    places.append(.header(header))
-                } else {
-                    do {
-                        places.append(.pointer(try JSONPointer(place)))
-                    } catch {
-                        throw ConfigurationError(key: "\(key).\(name)", "\(error); write a JSON Pointer such as /employee/id, or header:NAME")
-                    }
-                }
-            }
-            guard !places.isEmpty || field.constant != nil else {
-                throw ConfigurationError(key: "\(key).\(name)", "say where the value is (from: a JSON Pointer or header:NAME) or give a constant")
-            }
-            return Field(places: places, settings: field)
-        }
-        eventID = try compile(settings.eventID, "event_id")
-        eventTypeField = try compile(settings.eventType.field, "event_type")
+    /// Compiles `settings`; errors name the `map` key at fault. `reads` is the source's `fetch.when`, if any.
+    public init(_ settings: MappingSettings, key: String, reads: FetchSettings.When? = nil) throws(ConfigurationError) {
+        eventID = try MappedField(settings.eventID, key: "\(key).event_id")
+        eventTypeField = try MappedField(settings.eventType.field, key: "\(key).event_type")
         hireTypes = Set(settings.eventType.hire)
         terminationTypes = Set(settings.eventType.termination)
         if eventTypeField != nil, hireTypes.isEmpty, terminationTypes.isEmpty {
             throw ConfigurationError(key: "\(key).event_type", "list the sender's event names under hire: and termination:")
         }
-        occurredAt = try compile(settings.occurredAt, "occurred_at")
-        callbackURL = try compile(settings.callbackURL, "callback_url")
-        var employee: [(name: String, field: Field)] = []
-        for (name, field) in settings.employee.sorted(by: { $0.key < $1.key }) {
-            guard Self.employeeFields.contains(name) else {
-                throw ConfigurationError(key: "\(key).employee.\(name)", "not an employee field; use \(Self.employeeFields.joined(separator: ", "))")
-            }
-            if let compiled = try compile(field, "employee.\(name)") { employee.append((name, compiled)) }
-        }
-        guard employee.contains(where: { $0.name == "employee_id" }) else {
-            throw ConfigurationError(key: "\(key).employee.employee_id", "required: the sender's id for the person")
-        }
-        self.employee = employee
+        occurredAt = try MappedField(settings.occurredAt, key: "\(key).occurred_at")
+        callbackURL = try MappedField(settings.callbackURL, key: "\(key).callback_url")
+        employee = try EmployeeMapping(settings.employee, key: "\(key).employee", requiresID: true)
+        self.reads = reads
     }
 
     /// Where one value came from, for `hirebind map` and the 422 that names a missing field.
@@ -89,6 +45,9 @@ public struct EventMapping: Sendable {
     /// What a request maps to.
     public enum Outcome: Sendable, Equatable {
         case event(NewHireEvent, [Origin])
+        /// A hire naming only the person's id (or any hire, with `fetch.when: always`): the person is read from the
+        /// sender's API by a job, before naming.
+        case personToRead(eventID: String, employeeID: String, callbackURL: String?, [Origin])
         /// The sender's event is neither a hire nor a termination: answered 200, no job.
         case ignored(reason: String, [Origin])
     }
@@ -117,9 +76,9 @@ public struct EventMapping: Sendable {
             throw .notJSON
         }
         var origins: [Origin] = []
-        func read(_ field: Field?, _ name: String) -> String? {
+        func read(_ field: MappedField?, _ name: String) -> String? {
             guard let field else { return nil }
-            let (value, from) = Self.value(of: field, in: document, headers: headers)
+            let (value, from) = field.value(in: document, headers: headers)
             origins.append(Origin(field: name, value: value, from: from ?? "none of \(field.placesText)"))
             return value
         }
@@ -135,12 +94,9 @@ public struct EventMapping: Sendable {
                 return .ignored(reason: "the event type '\(name.prefix(64))' is neither a hire nor a termination in this source's map", origins)
             }
         }
-        var values: [String: String] = [:]
-        for (name, field) in employee {
-            if let value = read(field, "employee.\(name)") { values[name] = value }
-        }
+        let values = employee.values(in: document, headers: headers, origins: &origins)
         guard let employeeID = values["employee_id"] else {
-            throw .missing(field: "employee.employee_id", places: employee.first { $0.name == "employee_id" }!.field.placesText)
+            throw .missing(field: "employee.employee_id", places: employee.places(of: "employee_id") ?? "")
         }
         let eventID: String
         if let mapped = read(self.eventID, "event_id") {
@@ -156,16 +112,20 @@ public struct EventMapping: Sendable {
             occurredAt = receivedAt.formatted(.iso8601)
             origins.append(Origin(field: "occurred_at", value: occurredAt, from: "received at"))
         }
+        let callbackURL = read(self.callbackURL, "callback_url")
+        if eventType == NewHireEvent.hiredType, let reads,
+            reads == .always || (values["full_name"] == nil && (values["given_name"] == nil || values["family_name"] == nil))
+        {
+            let limit = NewHireEvent.maximumIdentifierLength
+            for (field, value) in [("event_id", eventID), ("employee.employee_id", employeeID)] where value.count > limit {
+                throw .invalid(
+                    EventValidationError(field: field, problem: "must be at most \(limit) characters"), places: Self.places(of: field, in: self))
+            }
+            return .personToRead(eventID: eventID, employeeID: employeeID, callbackURL: callbackURL, origins)
+        }
         let event = NewHireEvent(
-            eventID: eventID, eventType: eventType, occurredAt: occurredAt,
-            employee: Employee(
-                employeeID: employeeID, givenName: values["given_name"] ?? "", familyName: values["family_name"] ?? "",
-                feishuUserID: values["feishu_user_id"], mobile: values["mobile"], middleName: values["middle_name"],
-                preferredGivenName: values["preferred_given_name"], fullName: values["full_name"],
-                romanizedGivenName: values["romanized_given_name"], romanizedFamilyName: values["romanized_family_name"],
-                email: values["email"], department: values["department"], company: values["company"], location: values["location"],
-                employmentType: values["employment_type"]),
-            callbackURL: read(callbackURL, "callback_url"))
+            eventID: eventID, eventType: eventType, occurredAt: occurredAt, employee: EmployeeMapping.employee(values, id: employeeID),
+            callbackURL: callbackURL)
         do {
             try event.validate()
         } catch {
@@ -184,72 +144,7 @@ public struct EventMapping: Sendable {
         case "occurred_at": mapping.occurredAt?.placesText
         case "callback_url": mapping.callbackURL?.placesText
         default:
-            field.hasPrefix("employee.") ? mapping.employee.first { "employee.\($0.name)" == field }?.field.placesText : nil
+            field.hasPrefix("employee.") ? mapping.employee.places(of: String(field.dropFirst("employee.".count))) : nil
         }
-    }
-
-    /// A field's value and the place it came from, or nil and nil.
-    static func value(of field: Field, in document: JSONValue, headers: HeaderLookup) -> (String?, String?) {
-        var found: [(String, String)] = []
-        for place in field.places {
-            let raw: JSONValue?
-            let name: String
-            switch place {
-            case .pointer(let pointer):
-                raw = pointer.resolve(in: document)
-                name = pointer.description.isEmpty ? "(the whole body)" : pointer.description
-            case .header(let header):
-                raw = headers.values(header).first.map(JSONValue.string)
-                name = "header:\(header)"
-            }
-            guard var value = raw else { continue }
-            if field.settings.transform.contains(.first), case .array(let items) = value {
-                guard let first = items.first else { continue }
-                value = first
-            }
-            guard let text = value.scalarText, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
-            found.append((text, name))
-            if field.settings.join == nil { break }
-        }
-        var text: String
-        var from: String
-        if found.isEmpty {
-            guard let constant = field.settings.constant else { return (nil, nil) }
-            (text, from) = (constant, "constant")
-        } else if let separator = field.settings.join {
-            text = found.map(\.0).joined(separator: separator)
-            from = found.map(\.1).joined(separator: " + ")
-        } else {
-            (text, from) = found[0]
-        }
-        if let part = field.settings.split {
-            let words = text.split(whereSeparator: \.isWhitespace)
-            text =
-                switch part {
-                case .family: words.last.map(String.init) ?? ""
-                case .given: words.count > 1 ? words.dropLast().joined(separator: " ") : ""
-                }
-            from += " (split: \(part.rawValue))"
-        }
-        for transform in field.settings.transform {
-            switch transform {
-            case .first: break
-            case .lowercase: text = text.lowercased()
-            case .trim: text = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-        }
-        return text.isEmpty ? (nil, nil) : (text, from)
-    }
-}
-
-extension EventMapping.Field {
-    var placesText: String {
-        let names = places.map { place in
-            switch place {
-            case .pointer(let pointer): pointer.description
-            case .header(let header): "header:\(header)"
-            }
-        }
-        return names.isEmpty ? "(constant)" : names.joined(separator: ", ")
     }
 }

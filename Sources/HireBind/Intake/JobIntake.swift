@@ -15,8 +15,14 @@ public struct JobIntake: Sendable {
     /// Where results go when the event names no callback URL; nil sends none.
     let defaultCallbackURL: String?
     let doorbell: Doorbell
+    /// Each source's `rehire:`; a source not listed gives a rehire a new address.
+    let rehirePolicies: [String: RehirePolicy]
 
-    public init(store: any IntakeLedger, assigner: MailboxAssigner, userIDType: String, defaultCallbackURL: String?, doorbell: Doorbell) {
+    public init(
+        store: any IntakeLedger, assigner: MailboxAssigner, userIDType: String, defaultCallbackURL: String?, doorbell: Doorbell,
+        rehirePolicies: [String: RehirePolicy] = [:]
+    ) {
+        self.rehirePolicies = rehirePolicies
         self.store = store
         self.assigner = assigner
         self.userIDType = userIDType
@@ -144,19 +150,33 @@ public struct JobIntake: Sendable {
             throw Refusal.unusableName("\(error)")
         }
         let employee = event.employee
+        func newJob(address: String, adminAccount: String, trace: NamingTrace, reclaiming former: String? = nil) -> NewBindJob {
+            NewBindJob(
+                source: source, eventID: event.eventID, employeeID: employee.employeeID, feishuUserID: employee.feishuUserID,
+                lookupEmail: employee.email, lookupMobile: employee.mobile, exchangeAccount: address, adminAccount: adminAccount,
+                userIDType: userIDType, callbackURL: callbackURL, namingTrace: trace.recorded, receivedAt: receivedAt, unlessBound: onePerPerson,
+                reclaimsAddressOf: former)
+        }
+        // A rehire, where the source says so, gets back the address that stayed reserved to them. Should another
+        // intake of the same person move it first, the usual path below finds that person's job.
+        if rehirePolicies[source] == .sameAddress, let former = try await store.formerBindJob(source: source, employeeID: employee.employeeID) {
+            var trace = plan.trace()
+            trace.notes =
+                provenance + [
+                    "rehire: \(former.exchangeAccount) was this person's address (job \(former.id), binding removed); sources.\(source).rehire is same_address"
+                ] + trace.notes
+            let outcome = try await store.enqueueBind(
+                newJob(
+                    address: former.exchangeAccount, adminAccount: plan.adminAccount ?? assigner.defaultAdminAccount, trace: trace,
+                    reclaiming: former.id))
+            if case .addressTaken = outcome {} else { return outcome }
+        }
         do {
             return try await assigner.assign(plan, store: store) { choice in
                 // Where the fields came from, for events whose person was read from elsewhere.
                 var trace = choice.trace
                 trace.notes = provenance + trace.notes
-                return try await store.enqueueBind(
-                    NewBindJob(
-                        source: source, eventID: event.eventID, employeeID: employee.employeeID, feishuUserID: employee.feishuUserID,
-                        lookupEmail: employee.email, lookupMobile: employee.mobile, exchangeAccount: choice.address,
-                        adminAccount: choice.adminAccount, userIDType: userIDType, callbackURL: callbackURL,
-                        namingTrace: trace.recorded, receivedAt: receivedAt, unlessBound: onePerPerson
-                    )
-                )
+                return try await store.enqueueBind(newJob(address: choice.address, adminAccount: choice.adminAccount, trace: trace))
             }
         } catch let error as NamingError {
             throw Refusal.noFreeAddress("\(error)")

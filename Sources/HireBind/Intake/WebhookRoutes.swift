@@ -13,8 +13,9 @@ struct WebhookRoutes: Sendable {
     /// How a source's requests are checked and read.
     enum Source: Sendable {
         /// An HR system, verified by its scheme (HMAC, token or Basic) and allow-list; its body read by its
-        /// `map:`, or as hirebind's own event without one.
-        case signed(SourceVerifier, EventMapping?)
+        /// `map:`, or as hirebind's own event without one. With `fetch:`, id-only hires are stored as jobs that
+        /// read the person after `readDelay` seconds.
+        case signed(SourceVerifier, EventMapping?, readDelay: Double)
         /// Feishu's event subscription.
         case feishuEvents(FeishuEventReceiver)
     }
@@ -55,12 +56,12 @@ struct WebhookRoutes: Sendable {
                 else { continue }
                 let mapping: EventMapping?
                 if let map = settings.map {
-                    guard let compiled = try? EventMapping(map, key: "sources.\(name).map") else { continue }
+                    guard let compiled = try? EventMapping(map, key: "sources.\(name).map", reads: settings.fetch?.when) else { continue }
                     mapping = compiled
                 } else {
                     mapping = nil
                 }
-                sources[name] = .signed(verifier, mapping)
+                sources[name] = .signed(verifier, mapping, readDelay: settings.fetch?.readDelaySeconds ?? 0)
             }
         }
         self.sources = sources
@@ -103,6 +104,7 @@ struct WebhookRoutes: Sendable {
         let headers = HeaderLookup(request.headers.map { (name: $0.name.canonicalName, value: $0.value) })
         let verifier: SourceVerifier
         let mapping: EventMapping?
+        let readDelay: Double
         switch source {
         case .feishuEvents(let receiver):
             do {
@@ -111,8 +113,8 @@ struct WebhookRoutes: Sendable {
                 refused(client, reason: error.code, source: sourceName, logger: context.logger)
                 throw error
             }
-        case .signed(let sourceVerifier, let sourceMapping):
-            (verifier, mapping) = (sourceVerifier, sourceMapping)
+        case .signed(let sourceVerifier, let sourceMapping, let delay):
+            (verifier, mapping, readDelay) = (sourceVerifier, sourceMapping, delay)
         }
         do {
             try verifier.verify(headers: headers, body: body, clientAddress: client)
@@ -130,14 +132,9 @@ struct WebhookRoutes: Sendable {
 
         let event: NewHireEvent
         if let mapping {
+            let mapped: EventMapping.Outcome
             do {
-                switch try mapping.map(body: body, headers: headers) {
-                case .event(let mapped, _):
-                    event = mapped
-                case .ignored(let reason, _):
-                    context.logger.info("webhook event ignored by the source's map", metadata: ["source": "\(sourceName)", "reason": "\(reason)"])
-                    return Response.json(.ok, ["status": "ignored", "reason": reason])
-                }
+                mapped = try mapping.map(body: body, headers: headers)
             } catch .notJSON {
                 throw APIError(.unsupportedMediaType, code: "not_json", message: "the body is not valid UTF-8 JSON")
             } catch .missing(let field, let places) {
@@ -145,6 +142,16 @@ struct WebhookRoutes: Sendable {
                     .unprocessableContent, code: "missing_field", message: "\(field): required, but none of \(places) is in the event")
             } catch {
                 throw APIError(.unprocessableContent, code: "invalid_event", message: "\(error)")
+            }
+            switch mapped {
+            case .event(let mappedEvent, _):
+                event = mappedEvent
+            case .personToRead(let eventID, let employeeID, let callbackURL, _):
+                return try await acceptRead(
+                    eventID: eventID, employeeID: employeeID, callbackURL: callbackURL, delay: readDelay, source: sourceName, logger: context.logger)
+            case .ignored(let reason, _):
+                context.logger.info("webhook event ignored by the source's map", metadata: ["source": "\(sourceName)", "reason": "\(reason)"])
+                return Response.json(.ok, ["status": "ignored", "reason": reason])
             }
         } else {
             do {
@@ -180,6 +187,31 @@ struct WebhookRoutes: Sendable {
             return Response.json(.ok, receipt)
         case .addressTaken(let address):
             // The intake goes on to the next candidate itself; it never hands this out.
+            throw APIError(.conflict, code: "address_taken", message: "\(address) was taken meanwhile; send the event again")
+        }
+    }
+
+    /// Stores an id-only hire as a job that reads the person from the source's API: answered at once, 202 with
+    /// the job's id and no address yet (200 with the first receipt for a repeat).
+    func acceptRead(
+        eventID: String, employeeID: String, callbackURL: String?, delay: Double, source: String, logger: Logger
+    ) async throws
+        -> Response
+    {
+        if let url = callbackURL, let refusal = callbackPolicy.refusal(ofURL: url) {
+            throw APIError(.unprocessableContent, code: "callback_url_not_allowed", message: refusal)
+        }
+        let outcome = try await intake.acceptRead(
+            eventID: eventID, personID: employeeID, source: source, callbackURL: callbackURL ?? intake.defaultCallbackURL, delay: delay)
+        switch outcome {
+        case .created(let receipt):
+            logger.info(
+                "id-only hire stored; the person is read from the HR API before naming",
+                metadata: ["source": "\(source)", "event_id": "\(eventID)", "job_id": "\(receipt.jobID)"])
+            return Response.json(.accepted, receipt)
+        case .duplicate(let receipt):
+            return Response.json(.ok, receipt)
+        case .addressTaken(let address):
             throw APIError(.conflict, code: "address_taken", message: "\(address) was taken meanwhile; send the event again")
         }
     }

@@ -25,8 +25,8 @@ public struct BindWorker: Service {
     let health: FeishuHealth
     let metrics: HireBindMetrics
     let logger: Logger
-    /// For jobs of id-only events: the person is read, then their bind job queued through the intake.
-    var personReader: PersonReader?
+    /// For jobs of id-only events, by source: the person is read, then their bind job queued through the intake.
+    var personReaders: [String: any PersonReading] = [:]
     var intake: JobIntake?
     /// Asks Exchange's directory whose mailbox the address is before binding it (`mailbox_directory:`).
     var mailboxGate: MailboxGate?
@@ -223,48 +223,36 @@ public struct BindWorker: Service {
     /// Reads the person an id-only event named and queues their bind job, once per person.
     func readPerson(_ lease: JobLease) async -> Step {
         let job = lease.job
-        guard let personReader, let intake else {
+        guard let reader = personReaders[job.source], let intake else {
             let failure = JobFailure(
-                code: "no_app_credentials", message: "an id-only event needs the person read from Feishu People",
-                hint: "Configure feishu.app_id and feishu.app_secret (the app needs corehr:employee:read)."
+                code: "no_person_reader", message: "source \(job.source) sent an id-only event, and hirebind has no way to read the person",
+                hint:
+                    "For a Feishu event source, configure feishu.app_id and feishu.app_secret (the app needs corehr:employee:read); for an HR source, its fetch: block."
             )
             return .setback(Setback(failure: failure, errorClass: .waitForOperator))
         }
-        do throws(FeishuCallError) {
-            switch try await personReader.read(job) {
-            case .notYet:
-                let failure = JobFailure(
-                    code: "person_not_yet_readable", message: "Feishu People does not know employment \(job.employeeID) yet",
-                    hint: "Its reads lag its events; hirebind reads again."
-                )
-                return .setback(Setback(failure: failure, errorClass: .retry))
-            case .unusable(let reason):
+        switch await reader.read(job) {
+        case .setback(let setback):
+            return .setback(setback)
+        case .hire(let event, let provenance):
+            do {
+                let outcome = try await intake.accept(
+                    event, source: job.source, resultsTo: .only(job.callbackURL), onePerPerson: true, provenance: provenance)
+                switch outcome {
+                case .created(let receipt), .duplicate(let receipt): return .handedOn(job, receipt: receipt)
+                case .addressTaken(let address):
+                    let failure = JobFailure(code: "address_taken", message: "\(address) was taken meanwhile", hint: "hirebind tries again.")
+                    return .setback(Setback(failure: failure, errorClass: .retry))
+                }
+            } catch let refusal as JobIntake.Refusal {
+                let message = APIError(refusal).message
                 return .setback(
                     Setback(
-                        failure: JobFailure(code: "unusable_person", message: reason, hint: "Grant the scope, then retry the job."),
+                        failure: JobFailure(code: APIError(refusal).code, message: message, hint: "Fix the person's record, then retry the job."),
                         errorClass: .permanent))
-            case .hire(let event, let provenance):
-                do {
-                    let outcome = try await intake.accept(
-                        event, source: job.source, resultsTo: .only(job.callbackURL), onePerPerson: true, provenance: provenance)
-                    switch outcome {
-                    case .created(let receipt), .duplicate(let receipt): return .handedOn(job, receipt: receipt)
-                    case .addressTaken(let address):
-                        let failure = JobFailure(code: "address_taken", message: "\(address) was taken meanwhile", hint: "hirebind tries again.")
-                        return .setback(Setback(failure: failure, errorClass: .retry))
-                    }
-                } catch let refusal as JobIntake.Refusal {
-                    let message = APIError(refusal).message
-                    return .setback(
-                        Setback(
-                            failure: JobFailure(code: APIError(refusal).code, message: message, hint: "Fix the person's record, then retry the job."),
-                            errorClass: .permanent))
-                } catch {
-                    return .setback(Setback(failure: JobFailure(code: "store", message: "\(error)", hint: "hirebind retries."), errorClass: .retry))
-                }
+            } catch {
+                return .setback(Setback(failure: JobFailure(code: "store", message: "\(error)", hint: "hirebind retries."), errorClass: .retry))
             }
-        } catch {
-            return .setback(Setback(error))
         }
     }
 

@@ -51,9 +51,15 @@ extension SQLiteJobStore: IntakeLedger {
                         now, now, now,
                     ]
                 )
-                // The unique key on the address decides, not an earlier read: concurrent intakes cannot share one.
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO mailboxes (address, job_id, reserved_at) VALUES (?, ?, ?)").execute(
-                    arguments: [job.exchangeAccount, jobID, now])
+                if let former = job.reclaimsAddressOf {
+                    // A rehire given their address back: the reservation moves only from the person's former job.
+                    try db.cachedStatement(sql: "UPDATE mailboxes SET job_id = ? WHERE address = ? AND job_id = ?").execute(
+                        arguments: [jobID, job.exchangeAccount, former])
+                } else {
+                    // The unique key on the address decides, not an earlier read: concurrent intakes cannot share one.
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO mailboxes (address, job_id, reserved_at) VALUES (?, ?, ?)").execute(
+                        arguments: [job.exchangeAccount, jobID, now])
+                }
                 guard db.changesCount == 1 else { throw AddressHeld() }
                 try Self.recordIntake(source: job.source, eventID: job.eventID, jobID: jobID, at: now, db)
                 return .created(JobReceipt(jobID: jobID, exchangeAccount: job.exchangeAccount, status: .queued))
@@ -147,6 +153,20 @@ extension SQLiteJobStore: IntakeLedger {
 
     public func activeBindJob(source: String, employeeID: String) async throws -> BindJob? {
         try await pool.read { db in try Self.activeBindJob(db, source: source, employeeID: employeeID) }
+    }
+
+    public func formerBindJob(source: String, employeeID: String) async throws -> BindJob? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM jobs AS bind WHERE source = ? AND employee_id = ? AND kind = 'bind'
+                        AND EXISTS (SELECT 1 FROM jobs AS unbind WHERE unbind.kind = 'unbind' AND unbind.target_job_id = bind.id)
+                    ORDER BY created_at DESC LIMIT 1
+                    """,
+                arguments: [source, employeeID]
+            ).map(SQLiteRows.job(from:))
+        }
     }
 
     public func boundEmployees(source: String) async throws -> [String: String] {
