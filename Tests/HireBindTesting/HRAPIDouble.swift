@@ -1,15 +1,16 @@
 // HRAPIDouble: a small HR system's API over loopback: people by id, API-key, Basic or OAuth2 client-credentials sign-in, faults.
 
 import DryRun
-import Foundation
+public import Foundation
 import HTTPTypes
 import HireBind
 import Hummingbird
 public import Logging
 import NIOCore
 
-/// A stand-in for an HR system's REST API, for the id-only flow: `GET /v1/employees/{id}` (and
-/// `POST /v1/people/search` with `{"id": …}`) answer a person from `people`, 404 for anyone else. Requests are
+/// A stand-in for an HR system's REST API, for the id-only flow: a GET or POST whose last path segment is an id
+/// (`/v1/employees/{id}`, `/v1/people/{id}`, `/v2/persons/{id}`; or `POST /v1/people/search` with `{"id": …}`)
+/// answers a person from `people`, 404 for anyone else. Requests are
 /// checked as `auth` says; `POST /oauth/token` runs the client-credentials grant, issuing short tokens it can
 /// revoke. Faults (`failNext`) answer a status before the real answer, one per request, with `Retry-After: 1`
 /// on a 429. Every request is recorded.
@@ -28,7 +29,8 @@ public actor HRAPIDouble {
     }
 
     public let auth: Auth
-    public var people: [String: [String: any Sendable]] = [:]
+    /// Each person's answer, as JSON.
+    public var people: [String: Data] = [:]
     /// Statuses answered to the next person requests, one each, before the real answer.
     public var failNext: [Int] = []
     public private(set) var seen: [Seen] = []
@@ -39,7 +41,8 @@ public actor HRAPIDouble {
         self.auth = auth
     }
 
-    public func add(_ id: String, _ person: [String: any Sendable]) { people[id] = person }
+    public func add(_ id: String, _ person: [String: any Sendable]) { people[id] = try? JSONSerialization.data(withJSONObject: person) }
+    public func add(_ id: String, json: Data) { people[id] = json }
     public func fail(next statuses: [Int]) { failNext = statuses }
     /// Every issued token stops working, as when the HR system rotates its keys.
     public func revokeTokens() { liveTokens = [] }
@@ -77,13 +80,14 @@ public actor HRAPIDouble {
     }
 
     /// The answer to a person request: a fault, 401, the person, or 404.
-    func answer(id: String, authorization: String?) -> (Int, [String: any Sendable]) {
+    func answer(id: String, authorization: String?) -> (Int, Data) {
+        func error(_ text: String) -> Data { Data(#"{"error": "\#(text)"}"#.utf8) }
         if !failNext.isEmpty {
             let status = failNext.removeFirst()
-            return (status, ["error": "injected fault \(status)"])
+            return (status, error("injected fault \(status)"))
         }
-        guard authorized(authorization) else { return (401, ["error": "unauthorized"]) }
-        guard let person = people[id] else { return (404, ["error": "no employee \(id)"]) }
+        guard authorized(authorization) else { return (401, error("unauthorized")) }
+        guard let person = people[id] else { return (404, error("no such employee")) }
         return (200, person)
     }
 
@@ -102,24 +106,26 @@ public actor HRAPIDouble {
             let authorization = request.headers[.authorization]
             await self.record(Seen(method: "POST", path: "/oauth/token", authorization: authorization, body: text))
             let (status, json) = await self.issueToken(form: form, authorization: authorization)
-            return Self.response(status, json)
+            return Self.response(status, (try? JSONSerialization.data(withJSONObject: json)) ?? Data())
         }
-        router.get("/v1/employees/:id") { request, context in
-            let id = context.parameters.get("id") ?? ""
-            let authorization = request.headers[.authorization]
-            await self.record(Seen(method: "GET", path: request.uri.path, authorization: authorization, body: ""))
-            let (status, json) = await self.answer(id: id, authorization: authorization)
-            return Self.response(status, json)
-        }
-        router.post("/v1/people/search") { request, _ in
+        // Any other path names the person by its last segment: GET /v1/employees/{id}, POST /v1/people/{id}, …
+        @Sendable func person(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
             var request = request
             let text = String(buffer: try await request.collectBody(upTo: 1 << 16))
             let authorization = request.headers[.authorization]
-            await self.record(Seen(method: "POST", path: request.uri.path, authorization: authorization, body: text))
-            let id = ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any])?["id"] as? String ?? ""
+            let path = request.uri.path
+            await self.record(Seen(method: "\(request.method)", path: path, authorization: authorization, body: text))
+            if path == "/v1/people/search" {
+                let id = ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any])?["id"] as? String ?? ""
+                let (status, json) = await self.answer(id: id, authorization: authorization)
+                return Self.response(status, status == 200 ? Data(#"{"employees": ["#.utf8) + json + Data("]}".utf8) : json)
+            }
+            let id = path.split(separator: "/").last.map { String($0).removingPercentEncoding ?? String($0) } ?? ""
             let (status, json) = await self.answer(id: id, authorization: authorization)
-            return Self.response(status, status == 200 ? ["employees": [json]] : json)
+            return Self.response(status, json)
         }
+        router.get("/**", use: person)
+        router.post("/**", use: person)
         let application = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "hr-api-double"),
             onServerRunning: { channel in port.announce(channel.localAddress?.port ?? 0) }, logger: logger)
@@ -128,11 +134,10 @@ public actor HRAPIDouble {
         }
     }
 
-    static func response(_ status: Int, _ json: [String: any Sendable]) -> Response {
+    static func response(_ status: Int, _ data: Data) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if status == 429 { headers[.retryAfter] = "1" }
-        let data = (try? JSONSerialization.data(withJSONObject: json)) ?? Data("{}".utf8)
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -4,6 +4,8 @@ import Foundation
 import HireBind
 import HireBindCore
 import HireBindTesting
+import JobStore
+import Logging
 import Testing
 import WebhookSignature
 
@@ -136,6 +138,96 @@ import WebhookSignature
                 missing, source: "deel", extraHeaders: Self.sign(missing, scheme: deelScheme, preset: "deel", id: "x"), sign: false)
             #expect(refused.status == 422 && refused.errorCode == "missing_field", "\(refused.json)")
             #expect(refused.errorMessage?.contains("/data/resource/id") == true)
+        }
+    }
+
+    /// The examples whose events name the person only: read from the HR API by `fetch:`.
+    static let idOnly = ["hibob-v2", "personio-dataless"]
+    static let fetchEnvironment = [
+        "HIBOB_SERVICE_USER_ID": "SERVICE-4021", "HIBOB_SERVICE_USER_TOKEN": "service-user-token-0123456789",
+        "PERSONIO_CLIENT_SECRET": "papi-client-secret-0123456789",
+    ]
+
+    /// `hirebind map` on an id-only sample: verified, a hire naming only the id, the URL it is read from; with
+    /// a sample of the API's answer, the person's fields from `fetch.map` and their address.
+    @Test(arguments: idOnly) func anIDOnlySampleShowsTheReadAndWithAnAnswerTheAddress(_ example: String) async throws {
+        let configuration = try Self.configuration(example)
+        let fetch = try #require(configuration.sources[example]?.fetch)
+        let environment = Self.environment(for: example).merging(Self.fetchEnvironment) { $1 }
+        func check(answer: [UInt8]?) async throws -> ConnectorCheck {
+            try await ConnectorCheck.run(
+                configuration: configuration, source: example, body: try Self.read(example, "body.json"),
+                headers: HeaderLookup(try Self.headers(example)), environment: environment, store: nil, answer: answer,
+                now: Date(timeIntervalSince1970: TimeInterval(Self.signedAt)))
+        }
+        let offline = try await check(answer: nil)
+        #expect(offline.signatureVerified == true, "\(offline.signature)")
+        #expect(offline.outcome == "hire (id only)")
+        let host = try #require(URL(string: fetch.url)?.host)
+        #expect(offline.reason?.contains("is read from \(fetch.method.rawValue) https://\(host)/") == true, "\(offline.reason ?? "")")
+        #expect(offline.naming == nil)
+        let mapped = try await check(answer: try Self.read(example, "answer.json"))
+        #expect(mapped.fields.contains { $0.field == "fetch.employee.given_name" && $0.value != nil }, "\(mapped.text)")
+        #expect(mapped.naming?.exchangeAccount?.hasSuffix("@example.com") == true, "\(mapped.text)")
+    }
+
+    /// Each id-only example through the real intake, its HR API a double on loopback answering with the
+    /// example's answer.json: stored at once, read with the example's sign-in, named from the answer.
+    @Test(arguments: idOnly) func anIDOnlyExampleIsReadFromItsAPIAndBound(_ example: String) async throws {
+        let configured = try #require(try Self.configuration(example).sources[example])
+        let fetch = try #require(configured.fetch)
+        let auth: HRAPIDouble.Auth =
+            fetch.auth.type == .basic
+            ? .basic(username: Self.fetchEnvironment["HIBOB_SERVICE_USER_ID"]!, password: Self.fetchEnvironment["HIBOB_SERVICE_USER_TOKEN"]!)
+            : .oauth2(clientID: fetch.auth.clientID ?? "", clientSecret: Self.fetchEnvironment["PERSONIO_CLIENT_SECRET"]!, expiresIn: 86_400)
+        let hr = HRAPIDouble(auth: auth)
+        let answer = Data(try Self.read(example, "answer.json"))
+        let id = try #require((try JSONSerialization.jsonObject(with: answer) as? [String: Any])?["id"] as? String)
+        await hr.add(id, json: answer)
+        try await hr.with(logger: .init(label: "hr")) { url in
+            var read = fetch
+            let host = URL(string: fetch.url)!
+            read.url = fetch.url.replacingOccurrences(of: "\(host.scheme!)://\(host.host!)", with: url)
+            if read.auth.tokenURL != nil { read.auth.tokenURL = "\(url)/oauth/token" }
+            read.readDelaySeconds = 0
+            var settings = configured
+            settings.fetch = read
+            let readURL = read.url.replacingOccurrences(of: "{employee_id}", with: id)
+            settings.secrets = [.environment("HR_WEBHOOK_SECRET")]
+            settings.verify.allowIPs = []
+            let environment = Self.environment(for: example).merging(Self.fetchEnvironment) { $1 }
+            let source = settings
+            let options = Stack.Options {
+                $0.extraSources = [example: source]
+                $0.extraEnvironment = environment
+            }
+            try await Stack.with(options) { stack in
+                let scheme = try #require(try source.signatureScheme(source: example))
+                let body = try Self.read(example, "body.json")
+                let stored = try await stack.postWebhook(
+                    body, source: example, extraHeaders: Self.sign(body, scheme: scheme, preset: example, id: "delivery-1"), sign: false)
+                #expect(stored.status == 202, "\(stored.json)")
+                #expect(stored.json["exchange_account"] as? String == "")
+                let deadline = Date().addingTimeInterval(15)
+                var bound: BindJob?
+                while Date() < deadline {
+                    if let job = try await stack.store.activeBindJob(source: example, employeeID: id) {
+                        bound = job
+                        break
+                    }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                // The bind job the read handed on to (the sandbox has no Feishu user with the sample's email, which
+                // the Feishu side's own tests cover): named from the API's answer.
+                let job = try #require(bound, "\(example): no bind job")
+                #expect(job.exchangeAccount.hasSuffix("@example.com"))
+                let notes: [String] =
+                    if case .object(let trace)? = job.namingTrace, case .array(let items)? = trace["notes"] {
+                        items.compactMap { if case .string(let note) = $0 { note } else { nil } }
+                    } else { [] }
+                #expect(notes.first == "the person was read from \(fetch.method.rawValue) \(readURL)", "\(notes)")
+                #expect(await hr.personRequests().first?.method == fetch.method.rawValue)
+            }
         }
     }
 }

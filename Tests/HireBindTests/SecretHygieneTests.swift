@@ -83,6 +83,49 @@ final class CapturingLogHandler: LogHandler, Sendable {
         }
     }
 
+    /// The HR API's client secret, the tokens it issues and an API key: in no log line at trace level, no job
+    /// error, no callback, through a refused sign-in, a revoked token and a 404.
+    @Test func hrAPICredentialsNeverReachALogLineAJobOrACallback() async throws {
+        let capture = CapturingLogHandler()
+        var logger = Logger(label: "hygiene") { _ in capture }
+        logger.logLevel = .trace
+        let traced = logger
+        let clientSecret = "hr-client-secret-6f1d0c9a2b"
+        let hr = HRAPIDouble(auth: .oauth2(clientID: "hirebind", clientSecret: clientSecret, expiresIn: 3600))
+        await hr.add("E1", ["firstName": "Ada", "lastName": "Lovelace", "feishuOpenID": "ou_ada"])
+        try await hr.with(logger: Logger(label: "hr")) { url in
+            let fetch = FetchSettings(
+                url: "\(url)/v1/employees/{employee_id}?api_key=hr-query-key-77aa",
+                auth: .init(type: .oauth2, tokenURL: "\(url)/oauth/token", clientID: "hirebind", clientSecret: .environment("HR_CLIENT_SECRET")),
+                map: HRPersonReaderTests.personMap)
+            let options = Stack.Options {
+                $0.logger = traced
+                $0.extraSources = ["hr": HRPersonReaderTests.source(fetch: fetch)]
+                $0.extraEnvironment = ["HR_CLIENT_SECRET": clientSecret]
+            }
+            try await Stack.with(options) { stack in
+                var bodies: [String] = []
+                for (event, id) in [("evt-1", "E1"), ("evt-2", "E-unknown")] {
+                    let answer = try await stack.postWebhook(HRPersonReaderTests.event(event, employee: id), source: "hr")
+                    bodies.append("\(answer.json)")
+                    bodies.append("\(try await stack.finishedJob(try #require(answer.json["job_id"] as? String)))")
+                }
+                await hr.revokeTokens()
+                let again = try await stack.postWebhook(HRPersonReaderTests.event("evt-3", employee: "E1"), source: "hr")
+                bodies.append("\(try await stack.finishedJob(try #require(again.json["job_id"] as? String)))")
+                let callbacks = await stack.receiver.inbox.waitFor(count: 2, seconds: 10)
+                bodies.append(contentsOf: callbacks.map { String(decoding: $0.body, as: UTF8.self) })
+                let issued = await hr.seen.compactMap(\.authorization).filter { $0.hasPrefix("Bearer ") }.map { String($0.dropFirst(7)) }
+                #expect(!issued.isEmpty)
+                let logs = capture.text
+                for secret in [clientSecret, "hr-query-key-77aa"] + issued {
+                    #expect(!logs.contains(secret), "a log line holds an HR API credential")
+                    for body in bodies { #expect(!body.contains(secret), "a job, answer or callback holds an HR API credential") }
+                }
+            }
+        }
+    }
+
     @Test func tokensOfTheLoginNeverReachALogLineOrACallback() async throws {
         let capture = CapturingLogHandler()
         var logger = Logger(label: "hygiene") { _ in capture }

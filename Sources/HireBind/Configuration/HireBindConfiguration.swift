@@ -152,6 +152,12 @@ public struct HireBindConfiguration: Sendable, Codable {
                     + "keep the deduplication window (database.dedupe_days) longer than the sender retries"
             )
         }
+        for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
+            guard let fetch = source.fetch, let url = URL(string: fetch.url.replacingOccurrences(of: FetchSettings.placeholder, with: "id")),
+                url.scheme?.lowercased() == "http", !["127.0.0.1", "::1", "localhost"].contains(url.host ?? "")
+            else { continue }
+            advice.append("sources.\(name).fetch.url is http: the HR API's credentials and people's records cross the network unencrypted; use https")
+        }
         for (name, source) in sources.sorted(by: { $0.key < $1.key }) where source.scheme == .feishuEvents {
             if source.encryptKeys.isEmpty {
                 advice.append(

@@ -196,3 +196,8 @@ struct HRPersonReader: PersonReading {
         return String(describing: error).prefix(200).description
     }
 }
+
+extension HRPersonReader: CustomStringConvertible {
+    /// What a log line may show (the service group logs its services): never the URL's query, which may hold a key.
+    var description: String { "HRPersonReader(source: \(source), \(settings.method.rawValue) \(Self.shown(settings.url)))" }
+}
