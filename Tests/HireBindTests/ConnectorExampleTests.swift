@@ -71,6 +71,11 @@ import WebhookSignature
         }
     }
 
+    /// The receipt of a one-event answer, or of the first event of a list's (`each:`).
+    static func receipt(_ answer: Stack.Answer) -> [String: Any] {
+        (answer.json["events"] as? [[String: Any]])?.first ?? answer.json
+    }
+
     /// Every example through the real intake over loopback: 202 with the address `map` showed; the same body
     /// again is the same event; a hire of the same person under another event id returns the first job.
     @Test func everyExampleThroughTheRealIntake() async throws {
@@ -99,11 +104,13 @@ import WebhookSignature
                 let first = try await stack.postWebhook(
                     body, source: preset, extraHeaders: Self.sign(body, scheme: scheme, preset: preset, id: "delivery-1"), sign: false)
                 #expect(first.status == 202, "\(preset): \(first.json)")
-                let address = first.json["exchange_account"] as? String
+                let address = Self.receipt(first)["exchange_account"] as? String
                 #expect(address?.hasSuffix("@example.com") == true, "\(preset)")
                 let again = try await stack.postWebhook(
                     body, source: preset, extraHeaders: Self.sign(body, scheme: scheme, preset: preset, id: "delivery-1"), sign: false)
-                #expect(again.status == 200 && again.json["job_id"] as? String == first.json["job_id"] as? String, "\(preset): \(again.json)")
+                #expect(
+                    again.status == 200 && Self.receipt(again)["job_id"] as? String == Self.receipt(first)["job_id"] as? String,
+                    "\(preset): \(again.json)")
                 // The same person again under another event id (the body's own id changed, or a new digest):
                 // the first job, no second address.
                 let resent = Array(
@@ -116,8 +123,8 @@ import WebhookSignature
                 let second = try await stack.postWebhook(
                     resentBody, source: preset, extraHeaders: Self.sign(resentBody, scheme: scheme, preset: preset, id: resentID), sign: false)
                 #expect(second.status == 200, "\(preset): \(second.json)")
-                #expect(second.json["job_id"] as? String == first.json["job_id"] as? String, "\(preset)")
-                #expect(second.json["exchange_account"] as? String == address, "\(preset)")
+                #expect(Self.receipt(second)["job_id"] as? String == Self.receipt(first)["job_id"] as? String, "\(preset)")
+                #expect(Self.receipt(second)["exchange_account"] as? String == address, "\(preset)")
             }
             // Wrong signature: 401; outside the allow-list: 403; an event type the map does not list: 200, no job.
             let body = try Self.read("deel", "body.json")
@@ -228,6 +235,49 @@ import WebhookSignature
                 #expect(notes.first == "the person was read from \(fetch.method.rawValue) \(readURL)", "\(notes)")
                 #expect(await hr.personRequests().first?.method == fetch.method.rawValue)
             }
+        }
+    }
+
+    /// A BambooHR post listing several employees: every one is taken, each answered in the list; a client error
+    /// of one (an unknown leaver) is that entry's answer; the same post again is the same events.
+    @Test func aPostOfSeveralEmployeesTakesEveryOne() async throws {
+        var settings = try #require(try Self.configuration("bamboohr").sources["bamboohr"])
+        settings.secrets = [.environment("HR_WEBHOOK_SECRET")]
+        let source = settings
+        let options = Stack.Options {
+            $0.extraSources = ["bamboohr": source]
+            $0.extraEnvironment = Self.environment(for: "bamboohr")
+        }
+        try await Stack.with(options) { stack in
+            func person(_ id: String, _ action: String, _ first: String, _ last: String) -> [String: Any] {
+                [
+                    "id": id, "action": action, "timestamp": "2026-12-02T08:00:00+00:00",
+                    "fields": ["firstName": first, "lastName": last, "workEmail": "\(first).\(last)@example.com".lowercased()],
+                ]
+            }
+            let body = Array(
+                try JSONSerialization.data(withJSONObject: [
+                    "employees": [
+                        person("501", "Created", "Maria", "Garcia"), person("502", "Created", "Jonas", "Berg"),
+                        person("503", "Updated", "Lena", "Novak"), person("599", "Deleted", "Nobody", "Known"),
+                    ]
+                ]))
+            let scheme = try #require(try source.signatureScheme(source: "bamboohr"))
+            let answer = try await stack.postWebhook(
+                body, source: "bamboohr", extraHeaders: Self.sign(body, scheme: scheme, preset: "bamboohr", id: "d"), sign: false)
+            #expect(answer.status == 202, "\(answer.json)")
+            let events = try #require(answer.json["events"] as? [[String: Any]])
+            #expect(events.map { $0["status"] as? String } == ["queued", "queued", "ignored", "refused"])
+            #expect(events[0]["exchange_account"] as? String == "maria.garcia@example.com")
+            #expect(events[1]["exchange_account"] as? String == "jonas.berg@example.com")
+            #expect((events[3]["error"] as? [String: Any])?["code"] as? String == "unknown_employee")
+            for id in ["501", "502"] { #expect(try await stack.store.activeBindJob(source: "bamboohr", employeeID: id) != nil) }
+            let again = try await stack.postWebhook(
+                body, source: "bamboohr", extraHeaders: Self.sign(body, scheme: scheme, preset: "bamboohr", id: "d"), sign: false)
+            #expect(again.status == 200, "\(again.json)")
+            let repeated = try #require(again.json["events"] as? [[String: Any]])
+            #expect(repeated[0]["job_id"] as? String == events[0]["job_id"] as? String)
+            #expect(repeated[1]["job_id"] as? String == events[1]["job_id"] as? String)
         }
     }
 }

@@ -66,6 +66,42 @@ import WebhookSignature
         #expect(origins.first { $0.field == "event_id" }?.from == "body digest")
     }
 
+    /// `each:`: one event per item, read from the item; the digest id numbers them; one bad item refuses all, named.
+    @Test func eachItemOfAListIsAnEvent() throws {
+        let mapping = try Self.mapping(
+            """
+            each: /employees
+            event_type: {from: /action, hire: [Created], termination: [Deleted]}
+            employee: {employee_id: /id, given_name: /fields/firstName, family_name: /fields/lastName, email: /fields/workEmail}
+            """)
+        let body = Array(
+            #"""
+            {"employees": [
+              {"id": "1", "action": "Created", "fields": {"firstName": "Maria", "lastName": "Garcia", "workEmail": "m@example.com"}},
+              {"id": "2", "action": "Updated", "fields": {}},
+              {"id": "3", "action": "Deleted", "fields": {}}
+            ]}
+            """#.utf8)
+        let outcomes = try mapping.mapAll(body: body, headers: .init([]))
+        #expect(outcomes.count == 3)
+        guard case .event(let hire, _) = outcomes[0], case .ignored = outcomes[1], case .event(let leave, _) = outcomes[2] else {
+            Issue.record("\(outcomes)")
+            return
+        }
+        #expect(hire.employee.employeeID == "1" && hire.employee.givenName == "Maria")
+        #expect(leave.eventType == NewHireEvent.terminatedType && leave.employee.employeeID == "3")
+        #expect(hire.eventID.hasPrefix("sha256:") && hire.eventID.hasSuffix("#0") && leave.eventID.hasSuffix("#2"))
+        let broken = Array(
+            #"{"employees": [{"id": "1", "action": "Created", "fields": {"firstName": "A", "lastName": "B", "workEmail": "a@example.com"}}, {"action": "Created"}]}"#
+                .utf8)
+        #expect(throws: EventMapping.Failure.missing(field: "/employees/1: employee.employee_id", places: "/id")) {
+            try mapping.mapAll(body: broken, headers: .init([]))
+        }
+        #expect(throws: EventMapping.Failure.missing(field: "each", places: "/employees (a non-empty list)")) {
+            try mapping.mapAll(body: Array(#"{"employees": []}"#.utf8), headers: .init([]))
+        }
+    }
+
     @Test func unlistedEventTypesAreIgnoredAndTerminationsNeedOnlyTheId() throws {
         let mapping = try Self.mapping(Self.people)
         guard case .ignored(let reason, _) = try Self.map(mapping, #"{"kind":"person.promoted","person":{"id":"1"}}"#) else {

@@ -96,6 +96,8 @@ public struct EventTypeMapping: Sendable, Codable, Equatable {
 /// A source's `map:`: the sender's JSON to hirebind's event. Unmapped employee fields stay empty; the event id
 /// falls back to a digest of the body and the time to the moment of receipt.
 public struct MappingSettings: Sendable, Codable, Equatable {
+    /// A JSON Pointer to a list whose items are one event each; every other place is then read from the item.
+    public var each: String?
     public var eventID: FieldMapping?
     public var eventType: EventTypeMapping
     public var occurredAt: FieldMapping?
@@ -104,9 +106,11 @@ public struct MappingSettings: Sendable, Codable, Equatable {
     public var employee: [String: FieldMapping]
 
     public init(
-        eventID: FieldMapping? = nil, eventType: EventTypeMapping = .init(), occurredAt: FieldMapping? = nil, callbackURL: FieldMapping? = nil,
+        each: String? = nil, eventID: FieldMapping? = nil, eventType: EventTypeMapping = .init(), occurredAt: FieldMapping? = nil,
+        callbackURL: FieldMapping? = nil,
         employee: [String: FieldMapping]
     ) {
+        self.each = each
         self.eventID = eventID
         self.eventType = eventType
         self.occurredAt = occurredAt
@@ -117,6 +121,7 @@ public struct MappingSettings: Sendable, Codable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
+            each: try c.decodeIfPresent(String.self, forKey: .each),
             eventID: try c.decodeIfPresent(FieldMapping.self, forKey: .eventID),
             eventType: try c.value(.eventType, default: .init()),
             occurredAt: try c.decodeIfPresent(FieldMapping.self, forKey: .occurredAt),
@@ -125,6 +130,7 @@ public struct MappingSettings: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
+        case each
         case eventID = "event_id"
         case eventType = "event_type"
         case occurredAt = "occurred_at"

@@ -20,9 +20,12 @@ public struct ConnectorCheck: Sendable, Encodable {
     public var reason: String?
     public var fields: [EventMapping.Origin]
     public var naming: NamingPreview?
+    /// With `each:`, how many events the request holds (the first is shown).
+    public var items: Int?
+    public var note: String?
 
     enum CodingKeys: String, CodingKey {
-        case source, signature, outcome, reason, fields, naming
+        case source, signature, outcome, reason, fields, naming, items, note
         case signatureVerified = "signature_verified"
     }
 
@@ -59,7 +62,12 @@ public struct ConnectorCheck: Sendable, Encodable {
         if let map = settings.map {
             let mapping = try EventMapping(map, key: "sources.\(name).map", reads: settings.fetch?.when)
             do {
-                switch try mapping.map(body: body, headers: headers, receivedAt: now) {
+                let all = try mapping.mapAll(body: body, headers: headers, receivedAt: now)
+                if all.count > 1, let each = mapping.each {
+                    check.items = all.count
+                    check.note = "the request holds \(all.count) events (each: \(each)); the first is shown, the others are taken the same way"
+                }
+                switch all[0] {
                 case .event(let mapped, let origins):
                     event = mapped
                     check.fields = origins
@@ -140,6 +148,7 @@ public struct ConnectorCheck: Sendable, Encodable {
     public var text: String {
         var lines = ["source:     \(source)", "signature:  \(signature)", "outcome:    \(outcome)"]
         if let reason { lines.append("reason:     \(reason)") }
+        if let note { lines.append("note:       \(note)") }
         if !fields.isEmpty {
             lines.append("fields:")
             let width = fields.map(\.field.count).max() ?? 0

@@ -18,6 +18,8 @@ public struct EventMapping: Sendable {
 
     /// With a `fetch:` block: when the person is read from the sender's API instead of from the event.
     let reads: FetchSettings.When?
+    /// `each:`: the list whose items are one event each (BambooHR posts several employees at once).
+    public let each: JSONPointer?
 
     /// Compiles `settings`; errors name the `map` key at fault. `reads` is the source's `fetch.when`, if any.
     public init(_ settings: MappingSettings, key: String, reads: FetchSettings.When? = nil) throws(ConfigurationError) {
@@ -32,6 +34,11 @@ public struct EventMapping: Sendable {
         callbackURL = try MappedField(settings.callbackURL, key: "\(key).callback_url")
         employee = try EmployeeMapping(settings.employee, key: "\(key).employee", requiresID: true)
         self.reads = reads
+        do {
+            each = try settings.each.map { pointer throws(JSONPointerError) in try JSONPointer(pointer) }
+        } catch {
+            throw ConfigurationError(key: "\(key).each", "\(error); write a JSON Pointer to the list, such as /employees")
+        }
     }
 
     /// Where one value came from, for `hirebind map` and the 422 that names a missing field.
@@ -50,6 +57,25 @@ public struct EventMapping: Sendable {
         case personToRead(eventID: String, employeeID: String, callbackURL: String?, [Origin])
         /// The sender's event is neither a hire nor a termination: answered 200, no job.
         case ignored(reason: String, [Origin])
+
+        /// The same outcome, the pointers its values came from written from the body's root (`/employees/1/id`).
+        func placed(under item: String) -> Outcome {
+            func placed(_ origins: [Origin]) -> [Origin] {
+                origins.map { origin in
+                    var origin = origin
+                    origin.from = origin.from.split(separator: " + ", omittingEmptySubsequences: false).map { part in
+                        part.hasPrefix("/") ? item + part : String(part)
+                    }.joined(separator: " + ")
+                    return origin
+                }
+            }
+            switch self {
+            case .event(let event, let origins): return .event(event, placed(origins))
+            case .personToRead(let eventID, let employeeID, let callbackURL, let origins):
+                return .personToRead(eventID: eventID, employeeID: employeeID, callbackURL: callbackURL, placed(origins))
+            case .ignored(let reason, let origins): return .ignored(reason: reason, placed(origins))
+            }
+        }
     }
 
     /// A body the mapping cannot use: not JSON, or a required field absent from every place it names.
@@ -66,15 +92,61 @@ public struct EventMapping: Sendable {
             case .invalid(let error, nil): "\(error)"
             }
         }
+
+        /// The same failure, its field prefixed with the item it is about (`/employees/1`).
+        func located(_ item: String) -> Failure {
+            switch self {
+            case .notJSON: .notJSON
+            case .missing(let field, let places): .missing(field: "\(item): \(field)", places: places)
+            case .invalid(let error, let places):
+                .invalid(EventValidationError(field: "\(item): \(error.field)", problem: error.problem), places: places)
+            }
+        }
     }
 
+    /// The most items an `each:` list may hold in one request.
+    public static let maximumItems = 100
+
+    /// Every event of a request: one, or with `each:` one per item of that list (in order), each read from its item.
+    /// One item that cannot be used refuses the whole request, naming the item, so nothing is half taken.
+    public func mapAll(body: [UInt8], headers: HeaderLookup, receivedAt: Date = Date()) throws(Failure) -> [Outcome] {
+        let document = try Self.document(body)
+        guard let each else { return [try map(document: document, body: body, item: nil, headers: headers, receivedAt: receivedAt)] }
+        guard case .array(let items)? = each.resolve(in: document), !items.isEmpty else {
+            throw .missing(field: "each", places: "\(each) (a non-empty list)")
+        }
+        guard items.count <= Self.maximumItems else {
+            throw .invalid(
+                EventValidationError(field: "each", problem: "\(items.count) items; at most \(Self.maximumItems) per request"),
+                places: each.description)
+        }
+        var outcomes: [Outcome] = []
+        for (index, item) in items.enumerated() {
+            do {
+                let outcome = try map(document: item, body: body, item: index, headers: headers, receivedAt: receivedAt)
+                outcomes.append(outcome.placed(under: "\(each)/\(index)"))
+            } catch {
+                throw error.located("\(each)/\(index)")
+            }
+        }
+        return outcomes
+    }
+
+    /// The request's event (the first item's, with `each:`).
     public func map(body: [UInt8], headers: HeaderLookup, receivedAt: Date = Date()) throws(Failure) -> Outcome {
-        let document: JSONValue
+        try mapAll(body: body, headers: headers, receivedAt: receivedAt)[0]
+    }
+
+    static func document(_ body: [UInt8]) throws(Failure) -> JSONValue {
         do {
-            document = try JSONDecoder().decode(JSONValue.self, from: Data(body))
+            return try JSONDecoder().decode(JSONValue.self, from: Data(body))
         } catch {
             throw .notJSON
         }
+    }
+
+    /// One event from `document` (the body, or one item of `each:`, numbered `item`).
+    func map(document: JSONValue, body: [UInt8], item: Int?, headers: HeaderLookup, receivedAt: Date) throws(Failure) -> Outcome {
         var origins: [Origin] = []
         func read(_ field: MappedField?, _ name: String) -> String? {
             guard let field else { return nil }
@@ -102,8 +174,8 @@ public struct EventMapping: Sendable {
         if let mapped = read(self.eventID, "event_id") {
             eventID = mapped
         } else {
-            eventID = "sha256:" + Hex.encode(SHA256.digest(body))
-            origins.append(Origin(field: "event_id", value: eventID, from: "body digest"))
+            eventID = "sha256:" + Hex.encode(SHA256.digest(body)) + (item.map { "#\($0)" } ?? "")
+            origins.append(Origin(field: "event_id", value: eventID, from: item == nil ? "body digest" : "body digest and item number"))
         }
         let occurredAt: String
         if let mapped = read(self.occurredAt, "occurred_at") {

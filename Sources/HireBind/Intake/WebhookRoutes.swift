@@ -130,30 +130,8 @@ struct WebhookRoutes: Sendable {
             }
         }
 
-        let event: NewHireEvent
-        if let mapping {
-            let mapped: EventMapping.Outcome
-            do {
-                mapped = try mapping.map(body: body, headers: headers)
-            } catch .notJSON {
-                throw APIError(.unsupportedMediaType, code: "not_json", message: "the body is not valid UTF-8 JSON")
-            } catch .missing(let field, let places) {
-                throw APIError(
-                    .unprocessableContent, code: "missing_field", message: "\(field): required, but none of \(places) is in the event")
-            } catch {
-                throw APIError(.unprocessableContent, code: "invalid_event", message: "\(error)")
-            }
-            switch mapped {
-            case .event(let mappedEvent, _):
-                event = mappedEvent
-            case .personToRead(let eventID, let employeeID, let callbackURL, _):
-                return try await acceptRead(
-                    eventID: eventID, employeeID: employeeID, callbackURL: callbackURL, delay: readDelay, source: sourceName, logger: context.logger)
-            case .ignored(let reason, _):
-                context.logger.info("webhook event ignored by the source's map", metadata: ["source": "\(sourceName)", "reason": "\(reason)"])
-                return Response.json(.ok, ["status": "ignored", "reason": reason])
-            }
-        } else {
+        guard let mapping else {
+            let event: NewHireEvent
             do {
                 event = try NewHireEvent.decode(from: Data(body))
             } catch let error as EventValidationError {
@@ -161,30 +139,118 @@ struct WebhookRoutes: Sendable {
             } catch {
                 throw APIError(.unsupportedMediaType, code: "not_json", message: "the body is not valid UTF-8 JSON")
             }
+            return try await take(.event(event, []), readDelay: readDelay, source: sourceName, logger: context.logger).response
+        }
+        let outcomes: [EventMapping.Outcome]
+        do {
+            outcomes = try mapping.mapAll(body: body, headers: headers)
+        } catch .notJSON {
+            throw APIError(.unsupportedMediaType, code: "not_json", message: "the body is not valid UTF-8 JSON")
+        } catch .missing(let field, let places) {
+            throw APIError(.unprocessableContent, code: "missing_field", message: "\(field): required, but none of \(places) is in the event")
+        } catch {
+            throw APIError(.unprocessableContent, code: "invalid_event", message: "\(error)")
+        }
+        guard mapping.each != nil else {
+            return try await take(outcomes[0], readDelay: readDelay, source: sourceName, logger: context.logger).response
+        }
+        // A list of events (`each:`): each is taken on its own, in order; a client error of one is its entry's
+        // answer, not the others'. A store failure stops the request (503): the sender sends it again, and what
+        // was taken dedupes.
+        var entries: [Taken.Entry] = []
+        for outcome in outcomes {
+            do {
+                entries.append(try await take(outcome, readDelay: readDelay, source: sourceName, logger: context.logger).entry)
+            } catch let error as APIError where (400..<500).contains(error.status.code) {
+                entries.append(Taken.Entry(status: "refused", error: .init(code: error.code, message: error.message)))
+            }
+        }
+        let status: HTTPResponse.Status =
+            entries.contains { $0.created } ? .accepted : entries.allSatisfy { $0.error != nil } ? .unprocessableContent : .ok
+        return Response.json(status, ["events": entries])
+    }
+
+    /// What taking one event gave.
+    enum Taken {
+        case created(JobReceipt)
+        case duplicate(JobReceipt)
+        case ignored(String)
+
+        /// One event's answer in a list (`each:`).
+        struct Entry: Encodable {
+            struct Detail: Encodable {
+                var code: String
+                var message: String
+            }
+
+            var jobID: String?
+            var exchangeAccount: String?
+            var status: String
+            var reason: String?
+            var error: Detail?
+            var created = false
+
+            enum CodingKeys: String, CodingKey {
+                case jobID = "job_id"
+                case exchangeAccount = "exchange_account"
+                case status, reason, error
+            }
         }
 
+        var entry: Entry {
+            switch self {
+            case .created(let receipt):
+                Entry(jobID: receipt.jobID, exchangeAccount: receipt.exchangeAccount, status: receipt.status.rawValue, created: true)
+            case .duplicate(let receipt): Entry(jobID: receipt.jobID, exchangeAccount: receipt.exchangeAccount, status: receipt.status.rawValue)
+            case .ignored(let reason): Entry(status: "ignored", reason: reason)
+            }
+        }
+
+        /// The answer to a request of one event: 202 for a new job, 200 for a repeat or an ignored event.
+        var response: Response {
+            switch self {
+            case .created(let receipt): Response.json(.accepted, receipt)
+            case .duplicate(let receipt): Response.json(.ok, receipt)
+            case .ignored(let reason): Response.json(.ok, ["status": "ignored", "reason": reason])
+            }
+        }
+    }
+
+    /// Takes one mapped event: a job for a hire or a termination, a read job for an id-only hire, or nothing.
+    func take(_ outcome: EventMapping.Outcome, readDelay: Double, source: String, logger: Logger) async throws -> Taken {
+        let event: NewHireEvent
+        switch outcome {
+        case .event(let mapped, _):
+            event = mapped
+        case .personToRead(let eventID, let employeeID, let callbackURL, _):
+            return try await acceptRead(
+                eventID: eventID, employeeID: employeeID, callbackURL: callbackURL, delay: readDelay, source: source, logger: logger)
+        case .ignored(let reason, _):
+            logger.info("webhook event ignored by the source's map", metadata: ["source": "\(source)", "reason": "\(reason)"])
+            return .ignored(reason)
+        }
         if let url = event.callbackURL, let refusal = callbackPolicy.refusal(ofURL: url) {
             throw APIError(.unprocessableContent, code: "callback_url_not_allowed", message: refusal)
         }
         let outcome: EnqueueOutcome
         do {
             // One person, one mailbox: a re-sent hire under a new event id (or after the dedupe window) gets the
-            // job already made for the person; a rehire after a termination is a new binding to a new address.
-            outcome = try await intake.accept(event, source: sourceName, onePerPerson: true)
+            // job already made for the person; a rehire after a termination is the source's `rehire:` choice.
+            outcome = try await intake.accept(event, source: source, onePerPerson: true)
         } catch let refusal as JobIntake.Refusal {
             throw APIError(refusal)
         }
         switch outcome {
         case .created(let receipt):
-            context.logger.info(
+            logger.info(
                 "job accepted",
                 metadata: [
-                    "source": "\(sourceName)", "event_id": "\(event.eventID)", "event_type": "\(event.eventType)", "job_id": "\(receipt.jobID)",
+                    "source": "\(source)", "event_id": "\(event.eventID)", "event_type": "\(event.eventType)", "job_id": "\(receipt.jobID)",
                     "exchange_account": "\(receipt.exchangeAccount)",
                 ])
-            return Response.json(.accepted, receipt)
+            return .created(receipt)
         case .duplicate(let receipt):
-            return Response.json(.ok, receipt)
+            return .duplicate(receipt)
         case .addressTaken(let address):
             // The intake goes on to the next candidate itself; it never hands this out.
             throw APIError(.conflict, code: "address_taken", message: "\(address) was taken meanwhile; send the event again")
@@ -196,7 +262,7 @@ struct WebhookRoutes: Sendable {
     func acceptRead(
         eventID: String, employeeID: String, callbackURL: String?, delay: Double, source: String, logger: Logger
     ) async throws
-        -> Response
+        -> Taken
     {
         if let url = callbackURL, let refusal = callbackPolicy.refusal(ofURL: url) {
             throw APIError(.unprocessableContent, code: "callback_url_not_allowed", message: refusal)
@@ -208,9 +274,9 @@ struct WebhookRoutes: Sendable {
             logger.info(
                 "id-only hire stored; the person is read from the HR API before naming",
                 metadata: ["source": "\(source)", "event_id": "\(eventID)", "job_id": "\(receipt.jobID)"])
-            return Response.json(.accepted, receipt)
+            return .created(receipt)
         case .duplicate(let receipt):
-            return Response.json(.ok, receipt)
+            return .duplicate(receipt)
         case .addressTaken(let address):
             throw APIError(.conflict, code: "address_taken", message: "\(address) was taken meanwhile; send the event again")
         }
