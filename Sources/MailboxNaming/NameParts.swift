@@ -12,22 +12,46 @@ struct NameParts {
     init(_ name: PersonName, rule: NamingRuleSet, notes: inout [String]) throws(NamingError) {
         var family = name.family.trimmingCharacters(in: .whitespacesAndNewlines)
         var given = name.given.trimmingCharacters(in: .whitespacesAndNewlines)
-        if family.isEmpty || given.isEmpty, let whole = Self.wholeName(name, family: family, given: given) {
-            let split = Self.split(whole)
-            family = split.family
-            given = split.given
-            notes.append("split the full name '\(whole)' into family '\(family)' and given '\(given)'")
-        }
+        var middle = name.middle
         let options = rule.transliteration
+        if family.isEmpty || given.isEmpty, let whole = Self.wholeName(name, family: family, given: given) {
+            if options.vietnamese, let split = Self.vietnameseSplit(whole) {
+                (family, given) = (split.family, split.given)
+                if middle == nil, !split.middle.isEmpty { middle = split.middle }
+                notes.append(
+                    "split the Vietnamese name '\(whole)' into family '\(family)', given '\(given)'"
+                        + (split.middle.isEmpty ? "" : " and middle '\(split.middle)'"))
+            } else {
+                let split = Self.split(whole)
+                family = split.family
+                given = split.given
+                notes.append("split the full name '\(whole)' into family '\(family)' and given '\(given)'")
+            }
+        } else if options.vietnamese, middle == nil {
+            let words = given.split(whereSeparator: \.isWhitespace)
+            if words.count > 1 {
+                middle = words.dropLast().joined(separator: " ")
+                given = String(words[words.count - 1])
+                notes.append("Vietnamese name: given name '\(given)' (the last word), middle name '\(middle ?? "")'")
+            }
+        }
+        func arranged(_ text: String) -> String {
+            guard let result = FamilyNameParts.arrange(text, surnames: options.surnames, particles: options.particles) else { return text }
+            notes.append(
+                "family name '\(text)' taken as '\(result)' (surnames: \(options.surnames.rawValue), particles: \(options.particles.rawValue))")
+            return result
+        }
+        family = arranged(family)
         let romanizer = Romanizer(options: options)
-        let everything = [family, given, name.middle ?? "", name.preferredGiven ?? ""].joined()
+        let everything = [family, given, middle ?? "", name.preferredGiven ?? ""].joined()
         let japanese = options.han == .japanese || Romanizer.hasKana(everything)
 
         if rule.preferHRRomanization, let romanFamily = name.romanizedFamily, let romanGiven = name.romanizedGiven,
             !Romanizer.clean(LatinFolding.fold(romanFamily, style: options.latin)).isEmpty
                 || !Romanizer.clean(LatinFolding.fold(romanGiven, style: options.latin)).isEmpty
         {
-            self.family = try romanizer.romanize(romanFamily, part: .family, japanese: japanese, field: "employee.romanized_family_name")
+            self.family = try romanizer.romanize(
+                arranged(romanFamily), part: .family, japanese: japanese, field: "employee.romanized_family_name")
             self.given = try romanizer.romanize(romanGiven, part: .given, japanese: japanese, field: "employee.romanized_given_name")
             notes.append("used the romanised name from HR")
         } else {
@@ -38,7 +62,7 @@ struct NameParts {
             }
         }
         self.middle =
-            try name.middle.map { m throws(NamingError) in try romanizer.romanize(m, part: .given, japanese: japanese, field: "employee.middle_name")
+            try middle.map { m throws(NamingError) in try romanizer.romanize(m, part: .given, japanese: japanese, field: "employee.middle_name")
             } ?? ""
         self.preferredGiven =
             try name.preferredGiven.map { p throws(NamingError) in
@@ -49,6 +73,13 @@ struct NameParts {
                 "the name leaves no letter or digit after transliteration: send a romanised name (employee.romanized_family_name, employee.romanized_given_name)"
             )
         }
+    }
+
+    /// A Vietnamese whole name, family first: "Nguyễn Thị Minh Khai" → family Nguyễn, given Khai, middle Thị Minh.
+    static func vietnameseSplit(_ whole: String) -> (family: String, given: String, middle: String)? {
+        let words = whole.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard words.count >= 2 else { return nil }
+        return (words[0], words[words.count - 1], words.dropFirst().dropLast().joined(separator: " "))
     }
 
     /// The text to split when one of the parts is missing.

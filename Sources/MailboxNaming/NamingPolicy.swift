@@ -13,9 +13,10 @@ public enum ChineseUSpelling: String, Sendable, Hashable, Codable {
     }
 }
 
-/// How Latin diacritics fold: `strip` (ä → a) or `german` (ä → ae, ö → oe, ü → ue).
+/// How Latin diacritics fold: `strip` (ä → a), `german` (ä → ae, ö → oe, ü → ue) or `scandinavian`
+/// (å → aa, ø → oe, æ → ae, ä → ae, ö → oe).
 public enum LatinStyle: String, Sendable, Hashable, Codable {
-    case strip, german
+    case strip, german, scandinavian
 }
 
 /// How Han characters are read: as Chinese (pinyin), or as Japanese kanji, whose reading cannot be
@@ -24,27 +25,86 @@ public enum HanReading: String, Sendable, Hashable, Codable {
     case chinese, japanese
 }
 
+/// How a hangul family name is spelled: by the Revised Romanization (김 → gim), or as families customarily do (Kim).
+public enum KoreanSurnameSpelling: String, Sendable, Hashable, Codable {
+    case revised, customary
+}
+
+/// Which of several surnames (García López) the address keeps: all `join`ed (garcialopez) or `hyphen`ated
+/// (garcia-lopez), the `first` (garcia: Spanish custom) or the `last` (Portuguese custom: Silva Santos → santos).
+public enum SurnameChoice: String, Sendable, Hashable, Codable {
+    case join, hyphen, first, last
+}
+
+/// What becomes of particles (van, von, de, der, di, …): `join`ed to the surname (vanderberg), `drop`ped (berg)
+/// or `keep` as their own parts, hyphenated (van-der-berg).
+public enum ParticleStyle: String, Sendable, Hashable, Codable {
+    case join, drop, keep
+}
+
+/// A culture's conventions in one word; each sets defaults that the other keys override.
+public enum NamingCulture: String, Sendable, Hashable, Codable, CaseIterable {
+    case german, scandinavian, spanish, portuguese, korean, vietnamese
+}
+
 public struct TransliterationOptions: Sendable, Hashable, Codable {
     public var chineseU = ChineseUSpelling.yu
     public var latin = LatinStyle.strip
     public var han = HanReading.chinese
+    public var koreanSurnames = KoreanSurnameSpelling.revised
+    public var surnames = SurnameChoice.join
+    public var particles = ParticleStyle.join
+    /// Vietnamese names: the family name first, the given name the last word, the words between a middle name.
+    public var vietnamese = false
+    /// The preset the other options started from, if any.
+    public var culture: NamingCulture?
 
-    public init(chineseU: ChineseUSpelling = .yu, latin: LatinStyle = .strip, han: HanReading = .chinese) {
+    public init(
+        chineseU: ChineseUSpelling = .yu, latin: LatinStyle = .strip, han: HanReading = .chinese, koreanSurnames: KoreanSurnameSpelling = .revised,
+        surnames: SurnameChoice = .join, particles: ParticleStyle = .join, vietnamese: Bool = false
+    ) {
         self.chineseU = chineseU
         self.latin = latin
         self.han = han
+        self.koreanSurnames = koreanSurnames
+        self.surnames = surnames
+        self.particles = particles
+        self.vietnamese = vietnamese
+    }
+
+    /// The options a culture's preset starts from.
+    public init(culture: NamingCulture) {
+        self.init()
+        self.culture = culture
+        switch culture {
+        case .german: latin = .german
+        case .scandinavian: latin = .scandinavian
+        case .spanish: surnames = .first
+        case .portuguese: surnames = .last
+        case .korean: koreanSurnames = .customary
+        case .vietnamese: vietnamese = true
+        }
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        chineseU = try c.decodeIfPresent(ChineseUSpelling.self, forKey: .chineseU) ?? .yu
-        latin = try c.decodeIfPresent(LatinStyle.self, forKey: .latin) ?? .strip
-        han = try c.decodeIfPresent(HanReading.self, forKey: .han) ?? .chinese
+        let culture = try c.decodeIfPresent(NamingCulture.self, forKey: .culture)
+        let base = culture.map(TransliterationOptions.init(culture:)) ?? TransliterationOptions()
+        self = base
+        chineseU = try c.decodeIfPresent(ChineseUSpelling.self, forKey: .chineseU) ?? base.chineseU
+        latin = try c.decodeIfPresent(LatinStyle.self, forKey: .latin) ?? base.latin
+        han = try c.decodeIfPresent(HanReading.self, forKey: .han) ?? base.han
+        koreanSurnames = try c.decodeIfPresent(KoreanSurnameSpelling.self, forKey: .koreanSurnames) ?? base.koreanSurnames
+        surnames = try c.decodeIfPresent(SurnameChoice.self, forKey: .surnames) ?? base.surnames
+        particles = try c.decodeIfPresent(ParticleStyle.self, forKey: .particles) ?? base.particles
+        vietnamese = try c.decodeIfPresent(Bool.self, forKey: .vietnamese) ?? base.vietnamese
     }
 
     enum CodingKeys: String, CodingKey {
         case chineseU = "chinese_u"
-        case latin, han
+        case latin, han, surnames, particles, culture
+        case koreanSurnames = "korean_surnames"
+        case vietnamese = "vietnamese_names"
     }
 }
 

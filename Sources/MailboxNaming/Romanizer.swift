@@ -25,7 +25,11 @@ struct Romanizer {
             case .cyrillic:
                 out += CyrillicICAO.romanize(run.text)
             case .hangul:
-                out += HangulRevisedRomanization.romanize(run.text)
+                if part == .family, options.koreanSurnames == .customary, let customary = KoreanSurnames.customary(run.text) {
+                    out += customary
+                } else {
+                    out += HangulRevisedRomanization.romanize(run.text)
+                }
             case .kana:
                 out += KanaHepburn.romanize(run.text)
             case .han:
