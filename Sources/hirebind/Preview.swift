@@ -39,6 +39,7 @@ struct Preview: AsyncParsableCommand {
     @Option(help: "A CSV file of people to preview in order.") var csv: String?
     @Option(help: "The service's YAML configuration.") var config: String?
     @Flag(help: "Print JSON instead of text.") var json = false
+    @Flag(help: "With --csv --json: print {\"people\": [...], \"summary\": {...}} instead of the list alone.") var summaryJSON = false
     @Flag(help: "Ask the mailbox directory (mailbox_directory: in --config) whose mailbox each address is.") var checkDirectory = false
     @Option(help: "The person's employee id, as the directory's identity attribute holds it (with --check-directory).") var employeeId: String?
 
@@ -84,6 +85,7 @@ struct Preview: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: csv) else { throw ValidationError("cannot read \(csv)") }
             let table = try CSVTable(text: String(decoding: data, as: UTF8.self))
             var results: [NamingPreview] = []
+            var summary = PreviewSummary()
             for row in table.rows {
                 let name = PersonName(
                     given: row["given"] ?? "", family: row["family"] ?? "", middle: row["middle"], preferredGiven: row["preferred_given"],
@@ -96,17 +98,23 @@ struct Preview: AsyncParsableCommand {
                     try await previewer.preview(name, attributes: attributes, alsoTaken: &handedOut), employeeID: row["employee_id"],
                     email: row["email"], gate: gate)
                 results.append(result)
+                let shown = [row["family"], row["given"], row["full_name"]].compactMap { $0 }.joined(separator: " ")
+                summary.add(result, shown: shown)
                 if !json {
-                    let shown = [row["family"], row["given"], row["full_name"]].compactMap { $0 }.joined(separator: " ")
                     let directory = result.directory.map { "\t" + Self.directorySummary($0) } ?? ""
                     print(
                         "\(shown)\t\(result.exchangeAccount ?? "—")\t\(result.error ?? "\(result.familyRomanized ?? "") \(result.givenRomanized ?? "")")\(directory)"
                     )
                 }
             }
-            if json { print(try Self.encode(results)) }
+            if json {
+                print(summaryJSON ? try Self.encode(PreviewList(people: results, summary: summary)) : try Self.encode(results))
+            }
             let failed = results.filter { $0.exchangeAccount == nil || Self.refused($0.directory) }.count
-            if !json { print("\(results.count - failed) of \(results.count) people get an address; \(failed) need attention") }
+            if !json {
+                print(summary.text)
+                if gate != nil { print("\(results.count - failed) of \(results.count) people get an address the directory agrees with") }
+            }
             return
         }
         let name = PersonName(
@@ -122,6 +130,12 @@ struct Preview: AsyncParsableCommand {
             print(Self.describe(result))
         }
         if result.exchangeAccount == nil || Self.refused(result.directory) { throw ExitCode(1) }
+    }
+
+    /// A CSV preview with its summary, for `--json --summary-json`.
+    struct PreviewList: Encodable {
+        var people: [NamingPreview]
+        var summary: PreviewSummary
     }
 
     /// Whether the directory's verdict keeps the address from being bound as it stands.

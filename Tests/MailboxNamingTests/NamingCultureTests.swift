@@ -55,7 +55,8 @@ import Testing
     }
 
     @Test func spanishAndPortuguesePresets() throws {
-        #expect(try Self.address(Self.namer(.init(culture: .spanish)), PersonName(given: "Ana María", family: "López de la Cruz")) == "anamaria.lopez")
+        #expect(
+            try Self.address(Self.namer(.init(culture: .spanish)), PersonName(given: "Ana María", family: "López de la Cruz")) == "anamaria.lopez")
         #expect(try Self.address(Self.namer(.init(culture: .spanish)), PersonName(given: "Juan", family: "de la Cruz Pérez")) == "juan.delacruz")
         #expect(try Self.address(Self.namer(.init(culture: .portuguese)), PersonName(given: "João", family: "Silva Santos")) == "joao.santos")
         // A whole name splits on its last word before the surnames are chosen.

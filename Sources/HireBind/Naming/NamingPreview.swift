@@ -13,6 +13,8 @@ public struct NamingPreview: Sendable, Encodable {
     public var adminAccount: String?
     public var trace: NamingTrace?
     public var error: String?
+    /// Why no address, as a word (`needs_romanization`, `no_rule_set`, `nothing_usable`, `exhausted`, `invalid_rule`).
+    public var refusal: String?
     /// What the mailbox directory answered for the address (`--check-directory`).
     public var directory: JSONValue?
 
@@ -22,7 +24,7 @@ public struct NamingPreview: Sendable, Encodable {
         case givenRomanized = "given_romanized"
         case ruleSet = "rule_set"
         case adminAccount = "admin_account"
-        case trace, error, directory
+        case trace, error, refusal, directory
     }
 }
 
@@ -48,7 +50,9 @@ public struct NamingPreviewer: Sendable {
         do {
             plan = try namer.plan(for: name, attributes: attributes)
         } catch {
-            return NamingPreview(error: "\(error)")
+            var refused = NamingPreview(error: "\(error)")
+            refused.refusal = Self.refusal(error)
+            return refused
         }
         let assigner = MailboxAssigner(namer: namer, defaultAdminAccount: defaultAdminAccount ?? "", candidateLimit: candidateLimit)
         var trace = plan.trace()
@@ -60,9 +64,21 @@ public struct NamingPreviewer: Sendable {
                 ruleSet: plan.ruleSet, adminAccount: plan.adminAccount ?? defaultAdminAccount, trace: choice.trace
             )
         } catch {
-            return NamingPreview(
+            var refused = NamingPreview(
                 familyRomanized: plan.familyRomanized, givenRomanized: plan.givenRomanized, ruleSet: plan.ruleSet, trace: trace, error: "\(error)"
             )
+            refused.refusal = (error as? NamingError).map(Self.refusal) ?? "store"
+            return refused
+        }
+    }
+
+    static func refusal(_ error: NamingError) -> String {
+        switch error {
+        case .invalidRule: "invalid_rule"
+        case .nothingUsable: "nothing_usable"
+        case .needsRomanization: "needs_romanization"
+        case .noRuleSet: "no_rule_set"
+        case .exhausted: "exhausted"
         }
     }
 }
