@@ -20,15 +20,19 @@ public struct APIError: Error, Sendable, Equatable {
         self.headers = headers
     }
 
+    /// `{"code", "message"}`: the error object of every answer that refuses something, whole or in a list's entry.
+    struct Detail: Encodable {
+        var code: String
+        var message: String
+    }
+
+    var detail: Detail { Detail(code: code, message: message) }
+
     var response: Response {
         struct Body: Encodable {
-            struct Detail: Encodable {
-                var code: String
-                var message: String
-            }
             var error: Detail
         }
-        var response = Response.json(status, Body(error: .init(code: code, message: message)))
+        var response = Response.json(status, Body(error: detail))
         response.headers.append(contentsOf: headers)
         return response
     }

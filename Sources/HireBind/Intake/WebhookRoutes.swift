@@ -162,7 +162,7 @@ struct WebhookRoutes: Sendable {
             do {
                 entries.append(try await take(outcome, readDelay: readDelay, source: sourceName, logger: context.logger).entry)
             } catch let error as APIError where (400..<500).contains(error.status.code) {
-                entries.append(Taken.Entry(status: "refused", error: .init(code: error.code, message: error.message)))
+                entries.append(Taken.Entry(status: "refused", error: error.detail))
             }
         }
         let status: HTTPResponse.Status =
@@ -178,16 +178,11 @@ struct WebhookRoutes: Sendable {
 
         /// One event's answer in a list (`each:`).
         struct Entry: Encodable {
-            struct Detail: Encodable {
-                var code: String
-                var message: String
-            }
-
             var jobID: String?
             var exchangeAccount: String?
             var status: String
             var reason: String?
-            var error: Detail?
+            var error: APIError.Detail?
             var created = false
 
             enum CodingKeys: String, CodingKey {

@@ -170,13 +170,9 @@ struct FeishuEventReceiver: Sendable {
     }
 
     struct Refused: Encodable {
-        struct Detail: Encodable {
-            var code: String
-            var message: String
-        }
         var status = "refused"
         var jobID: String?
-        var error: Detail
+        var error: APIError.Detail
 
         enum CodingKeys: String, CodingKey {
             case status, error
