@@ -15,7 +15,7 @@ struct NameParts {
         var middle = name.middle
         let options = rule.transliteration
         if family.isEmpty || given.isEmpty, let whole = Self.wholeName(name, family: family, given: given) {
-            if options.vietnamese, let split = Self.vietnameseSplit(whole) {
+            if options.vietnamese || Self.looksVietnamese(whole), let split = Self.vietnameseSplit(whole) {
                 (family, given) = (split.family, split.given)
                 if middle == nil, !split.middle.isEmpty { middle = split.middle }
                 notes.append(
@@ -72,6 +72,18 @@ struct NameParts {
             throw .nothingUsable(
                 "the name leaves no letter or digit after transliteration: send a romanised name (employee.romanized_family_name, employee.romanized_given_name)"
             )
+        }
+    }
+
+    /// Whether a whole name is written with letters only Vietnamese uses: ơ ư (a horn), a hook above (ả ủ), or a
+    /// vowel with two marks (ễ ậ ờ). Such a name is read family first, whatever the rule set says. (đ, ă and a
+    /// dot below are not enough: Serbo-Croatian, Romanian and Yoruba names have them.)
+    static func looksVietnamese(_ whole: String) -> Bool {
+        whole.contains { character in
+            let marks = String(character).decomposedStringWithCanonicalMapping.unicodeScalars.filter {
+                $0.properties.generalCategory == .nonspacingMark
+            }
+            return marks.count >= 2 || marks.contains { $0.value == 0x031B || $0.value == 0x0309 }
         }
     }
 
