@@ -108,4 +108,9 @@ enum SQLiteSchema {
 
     /// Expired callback leases are found by an index of their own, as expired job leases are.
     static let v5 = "CREATE INDEX callbacks_leases ON callbacks(status, lease_expires_at)"
+
+    /// "Is this binding removed?" (an unbind job targets the bind job) by index: one-binding-per-person checks,
+    /// a rehire's former job and the directory reconciliation's list of bound people scanned every job for each
+    /// bind job they looked at.
+    static let v6 = "CREATE INDEX jobs_target ON jobs(target_job_id) WHERE target_job_id IS NOT NULL"
 }
