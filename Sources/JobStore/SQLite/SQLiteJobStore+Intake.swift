@@ -186,13 +186,14 @@ extension SQLiteJobStore: IntakeLedger {
     }
 
     static func activeBindJob(_ db: Database, source: String, employeeID: String) throws -> BindJob? {
+        // Cached: every hire of an HR source asks it inside the intake's transaction.
         try Row.fetchOne(
-            db,
-            sql: """
-                SELECT * FROM jobs AS bind WHERE source = ? AND employee_id = ? AND kind = 'bind'
-                    AND NOT EXISTS (SELECT 1 FROM jobs AS unbind WHERE unbind.kind = 'unbind' AND unbind.target_job_id = bind.id)
-                ORDER BY created_at DESC LIMIT 1
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT * FROM jobs AS bind WHERE source = ? AND employee_id = ? AND kind = 'bind'
+                        AND NOT EXISTS (SELECT 1 FROM jobs AS unbind WHERE unbind.kind = 'unbind' AND unbind.target_job_id = bind.id)
+                    ORDER BY created_at DESC LIMIT 1
+                    """),
             arguments: [source, employeeID]
         ).map(SQLiteRows.job(from:))
     }
