@@ -133,13 +133,8 @@ public struct GraphDirectory: MailboxDirectory {
             let bytes = try await response.body.collect(upTo: 4 << 20)
             return (Int(response.status.code), response.headers, Data(bytes.readableBytesView))
         } catch {
-            throw .unavailable("\(type(of: error)): \(Self.transportReason(error))")
+            throw .unavailable("\(type(of: error)): \(TransportFailure.reason(error))")
         }
-    }
-
-    static func transportReason(_ error: any Error) -> String {
-        if let error = error as? HTTPClientError { return "\(error)" }
-        return String(describing: error).prefix(200).description
     }
 
     /// Graph's and Entra's error answers: `{"error": {"code", "message"}}` or `{"error", "error_description"}`.

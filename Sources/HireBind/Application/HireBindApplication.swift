@@ -62,11 +62,14 @@ public enum HireBindApplication {
         for (name, source) in configuration.sources {
             if source.scheme == .feishuEvents, let tenantTokens {
                 bindWorker.personReaders[name] = PersonReader(feishu: feishu, tenantTokens: tenantTokens, userIDType: feishuSettings.userIDType)
-            } else if let fetch = source.fetch, let credentials = secrets.fetchCredentials[name] {
+            } else if let fetch = source.fetch, let credentials = secrets.fetchCredentials[name],
+                // Compiled when the configuration was validated: a map that does not compile cannot get here.
+                let mapping = try? EmployeeMapping(fetch.map, key: "sources.\(name).fetch.map", requiresID: false)
+            {
                 // An HR source's id-only events: the person is read from its API.
                 bindWorker.personReaders[name] = HRPersonReader(
-                    source: name, settings: fetch, credentials: credentials.requestCredentials(httpClient: httpClient, logger: logger),
-                    httpClient: httpClient, logger: logger)
+                    source: name, settings: fetch, mapping: mapping,
+                    credentials: credentials.requestCredentials(httpClient: httpClient, logger: logger), httpClient: httpClient, logger: logger)
             }
         }
         // Before each bind, Exchange's directory is asked whose mailbox the address is (mailbox_directory:).

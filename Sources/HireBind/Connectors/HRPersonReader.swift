@@ -27,13 +27,12 @@ struct HRPersonReader: PersonReading {
     /// Largest answer read about one person.
     static let maximumAnswerBytes = 1 << 20
 
-    init(source: String, settings: FetchSettings, credentials: RequestCredentials, httpClient: HTTPClient, logger: Logger) {
+    init(
+        source: String, settings: FetchSettings, mapping: EmployeeMapping, credentials: RequestCredentials, httpClient: HTTPClient, logger: Logger
+    ) {
         self.source = source
         self.settings = settings
-        // Compiled when the configuration was validated; a map that does not compile reads no field.
-        self.mapping =
-            (try? EmployeeMapping(settings.map, key: "sources.\(source).fetch.map", requiresID: false))
-            ?? (try! EmployeeMapping([:], key: "", requiresID: false))
+        self.mapping = mapping
         self.credentials = credentials
         self.httpClient = httpClient
         self.logger = logger
@@ -76,7 +75,7 @@ struct HRPersonReader: PersonReading {
                 let bytes = try await response.body.collect(upTo: Self.maximumAnswerBytes)
                 (status, headers, answer) = (Int(response.status.code), response.headers, Data(bytes.readableBytesView))
             } catch {
-                return setback("hr_api_unavailable", "\(settings.method.rawValue) \(shown) failed: \(Self.transportReason(error))", .retry)
+                return setback("hr_api_unavailable", "\(settings.method.rawValue) \(shown) failed: \(TransportFailure.reason(error))", .retry)
             }
             let retryAfter = headers.first(name: "Retry-After").flatMap(Double.init)
             switch status {
@@ -191,10 +190,6 @@ struct HRPersonReader: PersonReading {
         return text.isEmpty ? "" : ": \(text)"
     }
 
-    static func transportReason(_ error: any Error) -> String {
-        if let error = error as? HTTPClientError { return "\(error)" }
-        return String(describing: error).prefix(200).description
-    }
 }
 
 extension HRPersonReader: CustomStringConvertible {
