@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Core: system libraries, secrets, domain types.
@@ -105,9 +106,11 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            // The OpenAPI document of both listeners, served at the admin listener's /openapi.yaml.
-            resources: [.copy("Admin/openapi.yaml")],
+            // The OpenAPI document of both listeners, served at the admin listener's /openapi.yaml; the console's
+            // templates, stylesheet and icon.
+            resources: [.copy("Admin/openapi.yaml"), .copy("Console/console")],
             swiftSettings: swiftSettings
         ),
 

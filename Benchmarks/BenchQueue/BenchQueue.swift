@@ -108,11 +108,11 @@ import JobStore
                 try await store.retryJob(lease, attempt: attempt, retryAt: now.addingTimeInterval(3600), countsAsAttempt: true, outcomeUnknown: false)
             }
             if let delivery = try await measure("lease callback", { try await store.leaseCallback(for: 60, now: now) }) {
-                try await measure("settle callback") { try await store.callbackDelivered(delivery, now: now) }
+                try await measure("settle callback") { try await store.callbackDelivered(delivery, answer: "HTTP 200", now: now) }
             }
             if let check = try await measure("lease sync check", { try await store.leaseSyncCheck(for: 60, now: now) }) {
                 try await measure("settle sync check") {
-                    try await store.syncContinues(check, status: "doing", nextCheckAt: now.addingTimeInterval(3600))
+                    try await store.syncContinues(check, status: "doing", nextCheckAt: now.addingTimeInterval(3600), now: now)
                 }
             }
             _ = round

@@ -84,6 +84,8 @@ public struct BindJob: Sendable, Hashable, Codable {
     public var namingTrace: JSONValue?
     /// When the event that made the job arrived (the mailbox directory's wait window counts from it).
     public var receivedAt: Date?
+    /// The person's name as the event gave it (an unbind job carries its bind job's).
+    public var personName: String?
 
     public init(
         id: String, kind: JobKind = .bind, source: String, eventID: String, employeeID: String, feishuUserID: String,
@@ -91,9 +93,10 @@ public struct BindJob: Sendable, Hashable, Codable {
         exchangeAccount: String, adminAccount: String, userIDType: String, callbackURL: String?,
         status: JobStatus, attempts: Int, bindingID: String? = nil, syncStatus: String? = nil, followingSync: Bool = false,
         targetJobID: String? = nil, outcomeUnknown: Bool = false, callbacksQueued: Int = 0, lastError: JobFailure? = nil,
-        namingTrace: JSONValue? = nil, receivedAt: Date? = nil
+        namingTrace: JSONValue? = nil, receivedAt: Date? = nil, personName: String? = nil
     ) {
         self.receivedAt = receivedAt
+        self.personName = personName
         self.outcomeUnknown = outcomeUnknown
         self.callbacksQueued = callbacksQueued
         self.id = id
@@ -138,6 +141,7 @@ public struct BindJob: Sendable, Hashable, Codable {
         case lastError = "last_error"
         case namingTrace = "naming_trace"
         case receivedAt = "received_at"
+        case personName = "person_name"
     }
 }
 

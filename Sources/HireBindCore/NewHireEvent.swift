@@ -114,6 +114,21 @@ public struct Employee: Sendable, Hashable, Codable {
     }
 }
 
+extension Employee {
+    /// The name as a person reads it: the whole name when the event gave one, else the given, middle and
+    /// family names (joined without spaces when they are Han, kana or Hangul, which are written so).
+    public var displayName: String {
+        if let fullName, !fullName.trimmingCharacters(in: .whitespaces).isEmpty { return fullName }
+        let parts = [givenName, middleName ?? "", familyName].filter { !$0.isEmpty }
+        let eastAsian = parts.allSatisfy { part in
+            part.unicodeScalars.allSatisfy {
+                $0.properties.isIdeographic || (0x3040...0x30FF).contains($0.value) || (0xAC00...0xD7A3).contains($0.value)
+            }
+        }
+        return eastAsian ? ([familyName, givenName].joined()) : parts.joined(separator: " ")
+    }
+}
+
 /// A request body that is JSON but not a valid new-hire event; `field` is a dotted path.
 public struct EventValidationError: Error, Sendable, Equatable, CustomStringConvertible {
     public var field: String

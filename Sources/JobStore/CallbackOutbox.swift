@@ -7,10 +7,12 @@ public import Foundation
 public protocol CallbackOutbox: Sendable {
     /// Leases the callback that is due first (pending and due, or delivering with an expired lease).
     func leaseCallback(for seconds: Double, now: Date) async throws -> CallbackDelivery?
-    /// The receiver answered 2xx. Throws ``LeaseLostError`` when another deliverer holds it now.
-    func callbackDelivered(_ delivery: CallbackDelivery, now: Date) async throws
-    /// Records a failed delivery: retried at `retryAt`, or dead when `retryAt` is nil.
-    func callbackFailed(_ delivery: CallbackDelivery, error: String, retryAt: Date?) async throws
+    /// The receiver answered 2xx (`answer`, as the delivery history shows it: `HTTP 204`). Throws
+    /// ``LeaseLostError`` when another deliverer holds it now.
+    func callbackDelivered(_ delivery: CallbackDelivery, answer: String, now: Date) async throws
+    /// Records a failed delivery: retried at `retryAt`, or dead when `retryAt` is nil. `error` is also the
+    /// delivery history's entry.
+    func callbackFailed(_ delivery: CallbackDelivery, error: String, retryAt: Date?, now: Date) async throws
     /// Queues a dead callback again, with a fresh age budget counted from `now`.
     func requeueCallback(id: Int64, now: Date) async throws -> RequeueOutcome
     /// The earliest time a pending callback or a delivery lease falls due.

@@ -19,6 +19,8 @@ public struct NewBindJob: Sendable, Hashable {
     public var callbackURL: String?
     /// Why the address was chosen, as JSON the admin API shows.
     public var namingTrace: JSONValue?
+    /// The person's name as the event gave it, for the console's search and pages.
+    public var personName: String?
     public var receivedAt: Date
     /// One binding per person: when the source's employee already has a bind job not undone by an unbind, that
     /// job's receipt is returned and nothing is written (directory events, reconciliation, backfills).
@@ -29,9 +31,10 @@ public struct NewBindJob: Sendable, Hashable {
 
     public init(
         source: String, eventID: String, employeeID: String, feishuUserID: String?, lookupEmail: String? = nil, lookupMobile: String? = nil,
-        exchangeAccount: String, adminAccount: String, userIDType: String, callbackURL: String?, namingTrace: JSONValue? = nil, receivedAt: Date,
-        unlessBound: Bool = false, reclaimsAddressOf: String? = nil
+        exchangeAccount: String, adminAccount: String, userIDType: String, callbackURL: String?, namingTrace: JSONValue? = nil, personName: String? = nil,
+        receivedAt: Date, unlessBound: Bool = false, reclaimsAddressOf: String? = nil
     ) {
+        self.personName = personName
         self.unlessBound = unlessBound
         self.reclaimsAddressOf = reclaimsAddressOf
         self.source = source

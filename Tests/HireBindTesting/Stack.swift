@@ -96,6 +96,8 @@ public struct Stack: Sendable {
         public var status: Int
         public var json: [String: Any]
         public var headers: HTTPHeaders
+        /// The body as text (the console's pages).
+        public var text: String = ""
         public var error: [String: Any]? { json["error"] as? [String: Any] }
         public var errorCode: String? { error?["code"] as? String }
         public var errorMessage: String? { error?["message"] as? String }
@@ -395,7 +397,8 @@ public struct Stack: Sendable {
         )
         var answerHeaders = HTTPHeaders()
         for field in response.headers { answerHeaders.add(name: field.name.rawName, value: field.value) }
-        return Answer(status: Int(response.status.code), json: Self.json(response.body), headers: answerHeaders)
+        return Answer(
+            status: Int(response.status.code), json: Self.json(response.body), headers: answerHeaders, text: String(buffer: response.body))
     }
 
     static func json(_ bytes: ByteBuffer) -> [String: Any] {
@@ -405,7 +408,7 @@ public struct Stack: Sendable {
     public func send(_ request: HTTPClientRequest) async throws -> Answer {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
         let bytes = try await response.body.collect(upTo: 1 << 22)
-        return Answer(status: Int(response.status.code), json: Self.json(bytes), headers: response.headers)
+        return Answer(status: Int(response.status.code), json: Self.json(bytes), headers: response.headers, text: String(buffer: bytes))
     }
 
     /// Polls the admin API until the job's callback reaches `status` (or `seconds` pass); returns the last seen.
@@ -446,4 +449,6 @@ public struct Stack: Sendable {
 
 public enum StackError: Error {
     case timeout(String)
+    /// The service answered something a helper cannot go on from.
+    case unexpected(String)
 }

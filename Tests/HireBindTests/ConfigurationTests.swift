@@ -41,6 +41,36 @@ import Testing
         #expect(configuration.database.path == "var/hirebind.sqlite")
     }
 
+    @Test func theConsoleIsOnWithSafeDefaultsAndRefusesBadSettings() throws {
+        let base = """
+            sources:
+              hr:
+                secrets: [{env: HR_SECRET}]
+            naming:
+              domain: example.com
+            feishu:
+              admin_account: admin@example.com
+              user_access_token: {env: FEISHU_TOKEN}
+
+            """
+        let defaults = try HireBindConfiguration.parse(yaml: base).admin.console
+        #expect(defaults.enabled && defaults.sessionMinutes == 480 && defaults.secureCookie == .auto && defaults.loginRedirectURI.isEmpty)
+        let set = try HireBindConfiguration.parse(
+            yaml: base
+                + "admin: {console: {session_minutes: 30, secure_cookie: always, login_redirect_uri: https://hirebind.corp/console/feishu/callback}}"
+        ).admin.console
+        #expect(set.sessionMinutes == 30 && set.secureCookie == .always && set.loginRedirectURI == "https://hirebind.corp/console/feishu/callback")
+        for (bad, key) in [
+            ("{session_minutes: 0}", "admin.console.session_minutes"), ("{session_minutes: 20000}", "admin.console.session_minutes"),
+            ("{login_redirect_uri: https://hirebind.corp/callback}", "admin.console.login_redirect_uri"),
+            ("{login_redirect_uri: 'javascript:alert(1)'}", "admin.console.login_redirect_uri"),
+        ] {
+            let error = try? #require(throws: ConfigurationError.self) { try HireBindConfiguration.parse(yaml: base + "admin: {console: \(bad)}") }
+            #expect(error?.key == key, "\(bad)")
+        }
+        #expect(throws: ConfigurationError.self) { try HireBindConfiguration.parse(yaml: base + "admin: {console: {secure_cookie: sometimes}}") }
+    }
+
     @Test func larkPlatformSetsBothURLs() throws {
         let configuration = try HireBindConfiguration.parse(
             yaml: """

@@ -176,7 +176,7 @@ import Testing
             try await store.finishJob(
                 lease, outcome: .bound(bindingID: "b\(index)", syncStatus: "done", followSync: nil), attempt: attempt, callback: callback, now: old)
             let delivery = try #require(try await store.leaseCallback(for: 60, now: old))
-            try await store.callbackDelivered(delivery, now: old)
+            try await store.callbackDelivered(delivery, answer: "HTTP 200", now: old)
         }
         _ = try await store.enqueueBind(Self.job("live", address: "live@example.com", at: old))
         let live = try #require(try await store.leaseJob(for: 60, now: old))
@@ -184,12 +184,17 @@ import Testing
             live, attempt: JobAttempt(number: 1, startedAt: old, finishedAt: old, outcome: .retry), retryAt: Date().addingTimeInterval(60),
             countsAsAttempt: true, outcomeUnknown: false)
         let cutoff = Date().addingTimeInterval(-90 * 86_400)
-        // Six rows of history (three attempts, three callbacks), two at a time.
-        #expect(try await store.purgeHistory(before: cutoff, limit: 2) == 2)
-        #expect(try await store.purgeHistory(before: cutoff, limit: 2) == 2)
-        #expect(try await store.purgeHistory(before: cutoff, limit: 2) == 2)
-        #expect(try await store.purgeHistory(before: cutoff, limit: 2) == 0)
+        // Nine rows of history (three attempts, three sync observations, three callbacks with their deliveries), two
+        // at a time.
+        var batches: [Int] = []
+        for _ in 0..<6 { batches.append(try await store.purgeHistory(before: cutoff, limit: 2)) }
+        #expect(batches == [2, 2, 2, 2, 1, 0])
         #expect(try await store.callbacks(status: nil, limit: 10).isEmpty)
+        let done = try await store.jobs(status: .succeeded, limit: 10)
+        for job in done {
+            #expect(try await store.syncObservations(jobID: job.id).isEmpty)
+            #expect(try await store.callbacks(jobID: job.id).isEmpty)
+        }
         // The jobs stay (the address ledger); the live job keeps its attempt.
         #expect(try await store.jobs(status: .succeeded, limit: 10).count == 3)
         #expect(try await store.attempts(jobID: live.job.id).count == 1)
@@ -219,12 +224,12 @@ import Testing
         #expect(delivery.url == callback.url)
         #expect(delivery.messageID == callback.messageID)
         #expect(delivery.body == callback.body)
-        try await store.callbackFailed(delivery, error: "HTTP 503", retryAt: now.addingTimeInterval(5))
+        try await store.callbackFailed(delivery, error: "HTTP 503", retryAt: now.addingTimeInterval(5), now: now)
         #expect(try await store.leaseCallback(for: 30, now: now.addingTimeInterval(1)) == nil)
         let again = try #require(try await store.leaseCallback(for: 30, now: now.addingTimeInterval(6)))
         #expect(again.attempts == 2)
         #expect(again.messageID == delivery.messageID)
-        try await store.callbackDelivered(again, now: now.addingTimeInterval(6))
+        try await store.callbackDelivered(again, answer: "HTTP 204", now: now.addingTimeInterval(6))
         #expect(try await store.callbackStatus(jobID: job.id) == .delivered)
         #expect(try await store.callbacks(status: .delivered, limit: 10).map(\.jobID) == [job.id])
     }
@@ -304,7 +309,7 @@ import Testing
         let check = try #require(try await store.leaseSyncCheck(for: 30, now: now.addingTimeInterval(5)))
         #expect(check.checks == 0)
         #expect(try await store.leaseSyncCheck(for: 30, now: now.addingTimeInterval(6)) == nil)
-        try await store.syncContinues(check, status: "cal_done", nextCheckAt: now.addingTimeInterval(10))
+        try await store.syncContinues(check, status: "cal_done", nextCheckAt: now.addingTimeInterval(10), now: now)
         let next = try #require(try await store.leaseSyncCheck(for: 30, now: now.addingTimeInterval(10)))
         #expect(next.checks == 1)
         #expect(next.job.syncStatus == "cal_done")
@@ -312,6 +317,81 @@ import Testing
         #expect(try await store.nextSyncCheckDue() == nil)
         #expect(try await store.job(id: lease.job.id)?.syncStatus == "done")
         #expect(try await store.job(id: lease.job.id)?.callbacksQueued == 1)
+    }
+
+    @Test(arguments: StoreEngine.all) func theConsoleReadsAPersonsWholeHistory(engine: StoreEngine) async throws {
+        let store = try engine.open()
+        let now = Date()
+        var zhang = Self.job("z1", address: "wei.zhang@example.com", at: now.addingTimeInterval(-120))
+        zhang.personName = "张伟"
+        zhang.employeeID = "E100"
+        zhang.namingTrace = .object(["rule_set": .string("default"), "family_romanized": .string("zhang"), "given_romanized": .string("wei")])
+        let bound = try Self.created(try await store.enqueueBind(zhang))
+        var anna = Self.job("a1", address: "anna_smith@example.com", at: now.addingTimeInterval(-60))
+        anna.personName = "Anna Smith"
+        let waiting = try Self.created(try await store.enqueueBind(anna))
+
+        // 张伟: bound (the first sync status seen then), two more looks at the sync, a callback failed once, then delivered.
+        let lease = try #require(try await store.leaseJob(for: 30, now: now.addingTimeInterval(-100)))
+        #expect(lease.job.id == bound.jobID && lease.job.personName == "张伟")
+        try await store.finishJob(
+            lease,
+            outcome: .bound(
+                bindingID: "b1", syncStatus: "doing",
+                followSync: SyncFollow(firstCheckAt: now.addingTimeInterval(-90), deadline: now.addingTimeInterval(600))),
+            attempt: JobAttempt(
+                number: 1, startedAt: now.addingTimeInterval(-100), finishedAt: now.addingTimeInterval(-99), outcome: .succeeded, logID: "log-1"),
+            callback: OutboundCallback(messageID: "hb_z_1", url: "http://127.0.0.1:9/cb", body: Array("{}".utf8)), now: now.addingTimeInterval(-99))
+        let check = try #require(try await store.leaseSyncCheck(for: 30, now: now.addingTimeInterval(-90)))
+        try await store.syncContinues(check, status: nil, nextCheckAt: now.addingTimeInterval(-80), now: now.addingTimeInterval(-90))
+        let again = try #require(try await store.leaseSyncCheck(for: 30, now: now.addingTimeInterval(-80)))
+        try await store.syncEnded(again, status: "done", callback: nil, now: now.addingTimeInterval(-80))
+        let first = try #require(try await store.leaseCallback(for: 30, now: now.addingTimeInterval(-99)))
+        try await store.callbackFailed(
+            first, error: "the receiver answered HTTP 503", retryAt: now.addingTimeInterval(-95), now: now.addingTimeInterval(-98))
+        let second = try #require(try await store.leaseCallback(for: 30, now: now.addingTimeInterval(-95)))
+        try await store.callbackDelivered(second, answer: "HTTP 204", now: now.addingTimeInterval(-94))
+
+        // Anna: one failed attempt within the last minute; she waits for the retry.
+        let annaLease = try #require(try await store.leaseJob(for: 30, now: now.addingTimeInterval(-30)))
+        let failure = JobFailure(code: "190003", message: "internal error", hint: "hirebind retries")
+        try await store.retryJob(
+            annaLease,
+            attempt: JobAttempt(
+                number: 1, startedAt: now.addingTimeInterval(-30), finishedAt: now.addingTimeInterval(-29), outcome: .retry, failure: failure),
+            retryAt: now.addingTimeInterval(60), countsAsAttempt: true, outcomeUnknown: false)
+
+        let overview = try await store.overview(now: now)
+        #expect(overview.jobs == [.succeeded: 1, .queued: 1])
+        #expect(overview.callbacks == [.delivered: 1])
+        #expect(overview.callsLastMinute == 1)
+        #expect(overview.recentFailures.map(\.jobID) == [waiting.jobID])
+        #expect(overview.recentFailures.first?.failure == failure)
+
+        // Search: by name, employee id, address, Feishu user id, romanised names; case-insensitive; % and _ literally.
+        for text in ["张伟", "E100", "wei.zhang@", "ou_z1", "zhang wei", "WEI ZHANG"] {
+            #expect(try await store.searchJobs(matching: text, limit: 10).map(\.id) == [bound.jobID], "\(text)")
+        }
+        #expect(try await store.searchJobs(matching: "smith", limit: 10).map(\.id) == [waiting.jobID])
+        #expect(try await store.searchJobs(matching: "%", limit: 10).isEmpty)
+        #expect(try await store.searchJobs(matching: "anna_", limit: 10).map(\.id) == [waiting.jobID])
+        #expect(try await store.searchJobs(matching: "a", limit: 1).map(\.id) == [waiting.jobID], "newest first, within the limit")
+
+        // The person's jobs, newest first: an unbind carries the bind job's name.
+        let unbind = try Self.created(
+            try await store.enqueueUnbind(NewUnbindJob(source: "hr", eventID: "z-left", employeeID: "E100", callbackURL: nil, receivedAt: now)))
+        let history = try await store.jobs(source: "hr", employeeID: "E100")
+        #expect(history.map(\.id) == [unbind.jobID, bound.jobID])
+        #expect(history.first?.personName == "张伟")
+        #expect(try await store.intakes(jobID: bound.jobID).map(\.eventID) == ["z1"])
+        #expect(try await store.syncObservations(jobID: bound.jobID).map(\.status) == ["doing", nil, "done"])
+        let callbacks = try await store.callbacks(jobID: bound.jobID)
+        #expect(callbacks.map(\.messageID) == ["hb_z_1"])
+        #expect(callbacks.first?.deliveries.map(\.answer) == ["the receiver answered HTTP 503", "HTTP 204"])
+        #expect(callbacks.first?.deliveries.map(\.delivered) == [false, true])
+        #expect(callbacks.first?.deliveries.map(\.attempt) == [1, 2])
+        #expect(try await store.attempts(jobID: bound.jobID).first?.logID == "log-1")
+        #expect(try await store.waitingJobs(limit: 10).map(\.id) == [waiting.jobID])
     }
 
     @Test(arguments: StoreEngine.all) func oneRefresherHoldsTheTokenClaim(engine: StoreEngine) async throws {

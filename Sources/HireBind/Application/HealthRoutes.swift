@@ -9,26 +9,41 @@ import NIOCore
 
 /// Liveness and readiness, served on the public port and the admin listener.
 struct HealthRoutes: Sendable {
-    let drain: DrainSignal
-    let health: FeishuHealth
-    let store: any JobQueue
+    let readiness: Readiness
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/healthz") { _, _ in Response.json(.ok, ["status": "ok"]) }
         router.get("/readyz") { _, _ in
-            if drain.isDraining {
-                throw APIError(.serviceUnavailable, code: "shutting_down", message: "hirebind is shutting down")
-            }
-            if let problem = health.operatorAttention {
-                // The mailbox directory's credentials or query, or else Feishu's credentials or scopes.
-                throw APIError(
-                    .serviceUnavailable, code: problem.code.hasPrefix("mailbox_directory") ? "mailbox_directory" : "feishu_credentials",
-                    message: "degraded: jobs wait: \(problem.code) \(problem.message): \(problem.hint)"
-                )
-            }
-            // The store answers.
-            _ = try await store.nextJobDue()
+            try await readiness.check()
             return Response.json(.ok, ["status": "ready"])
+        }
+    }
+}
+
+/// Whether the service can do its work: not draining, its credentials accepted, its store answering. `/readyz`
+/// and the console's overview ask the same.
+struct Readiness: Sendable {
+    let drain: DrainSignal
+    let health: FeishuHealth
+    let store: any JobQueue
+
+    /// Returns when ready; otherwise throws the 503 `/readyz` answers, whose message says what is wrong.
+    func check() async throws {
+        if drain.isDraining {
+            throw APIError(.serviceUnavailable, code: "shutting_down", message: "hirebind is shutting down")
+        }
+        if let problem = health.operatorAttention {
+            // The mailbox directory's credentials or query, or else Feishu's credentials or scopes.
+            throw APIError(
+                .serviceUnavailable, code: problem.code.hasPrefix("mailbox_directory") ? "mailbox_directory" : "feishu_credentials",
+                message: "degraded: jobs wait: \(problem.code) \(problem.message): \(problem.hint)"
+            )
+        }
+        // The store answers.
+        do {
+            _ = try await store.nextJobDue()
+        } catch {
+            throw APIError(.serviceUnavailable, code: "store_unavailable", message: "the store does not answer: \(error)")
         }
     }
 }

@@ -114,7 +114,13 @@ public enum HireBindApplication {
                 pollSeconds: configuration.worker.pollSeconds, doorbell: shared.callbackBell, logger: logger
             ))
 
-        let routers = buildRouters(configuration: configuration, secrets: secrets, intake: intake, store: store, shared: shared, metrics: metrics)
+        // The console's "log in to Feishu" runs the same login as `hirebind feishu login`, with its own redirect.
+        let login = secrets.feishuApp.map { app in
+            FeishuLogin(settings: feishuSettings, app: app, store: store, httpClient: httpClient, logger: logger)
+        }
+        let routers = buildRouters(
+            configuration: configuration, secrets: secrets, namer: namer, intake: intake, store: store, shared: shared, login: login,
+            metrics: metrics)
         let server = configuration.server
         let headerTimeout = TimeAmount.milliseconds(Int64(server.headerTimeoutSeconds * 1000))
         let keepAliveTimeout = TimeAmount.milliseconds(Int64((server.idleTimeoutSeconds + server.headerTimeoutSeconds) * 1000))
@@ -160,19 +166,21 @@ public enum HireBindApplication {
     ) -> Routers {
         let shared = Shared(health: FeishuHealth(metrics: metrics))
         let intake = jobIntake(configuration: configuration, namer: namer, store: store, shared: shared)
-        return buildRouters(configuration: configuration, secrets: secrets, intake: intake, store: store, shared: shared, metrics: metrics)
+        return buildRouters(
+            configuration: configuration, secrets: secrets, namer: namer, intake: intake, store: store, shared: shared, login: nil, metrics: metrics)
     }
 
     static func buildRouters(
-        configuration: HireBindConfiguration, secrets: ServiceSecrets, intake: JobIntake, store: any HireBindStore, shared: Shared,
-        metrics: HireBindMetrics
+        configuration: HireBindConfiguration, secrets: ServiceSecrets, namer: MailboxNamer, intake: JobIntake, store: any HireBindStore,
+        shared: Shared, login: FeishuLogin?, metrics: HireBindMetrics
     ) -> Routers {
         let server = configuration.server
+        let readiness = Readiness(drain: shared.drain, health: shared.health, store: store)
         func router() -> Router<HireBindRequestContext> {
             let router = Router(context: HireBindRequestContext.self)
             router.add(middleware: RequestIDMiddleware())
             router.add(middleware: JSONErrorMiddleware())
-            HealthRoutes(drain: shared.drain, health: shared.health, store: store).addRoutes(to: router)
+            HealthRoutes(readiness: readiness).addRoutes(to: router)
             return router
         }
         let intakeRouter = router()
@@ -181,9 +189,12 @@ public enum HireBindApplication {
             failures: ClientFailureLimiter(limit: server.authFailureLimit, windowSeconds: server.authFailureWindowSeconds), metrics: metrics
         ).addRoutes(to: intakeRouter)
         let adminRouter = router()
-        AdminRoutes(
-            store: store, token: secrets.adminToken,
-            failures: ClientFailureLimiter(limit: server.authFailureLimit, windowSeconds: server.authFailureWindowSeconds), metrics: metrics
+        // The admin API's bearer token and the console's sign-in share one limit on failures per client.
+        let adminFailures = ClientFailureLimiter(limit: server.authFailureLimit, windowSeconds: server.authFailureWindowSeconds)
+        AdminRoutes(store: store, token: secrets.adminToken, failures: adminFailures, metrics: metrics).addRoutes(to: adminRouter)
+        ConsoleRoutes(
+            configuration: configuration, secrets: secrets, store: store, namer: namer, readiness: readiness, jobBell: shared.jobBell,
+            callbackBell: shared.callbackBell, login: login, failures: adminFailures, metrics: metrics
         ).addRoutes(to: adminRouter)
         MetricsRoute(metrics: metrics).addRoutes(to: adminRouter)
         OpenAPIRoute().addRoutes(to: adminRouter)

@@ -78,7 +78,7 @@ public struct CallbackDeliverer: Service {
                 return
             }
             do {
-                try await store.callbackFailed(delivery, error: problem, retryAt: retryAt)
+                try await store.callbackFailed(delivery, error: problem, retryAt: retryAt, now: Date())
                 logger.notice(
                     "callback not delivered; will retry", metadata: ["problem": "\(problem)", "retry_in_seconds": "\(Int(delay.rounded(.up)))"])
             } catch {
@@ -120,7 +120,7 @@ public struct CallbackDeliverer: Service {
                 request, timeout: .milliseconds(Int64(settings.timeoutSeconds * 1000)), logger: logger.forHTTPClient)
             _ = try? await response.body.collect(upTo: 64 * 1024)
             if (200..<300).contains(response.status.code) {
-                try await store.callbackDelivered(delivery, now: Date())
+                try await store.callbackDelivered(delivery, answer: "HTTP \(response.status.code)", now: Date())
                 logger.info("callback delivered", metadata: ["status": "\(response.status.code)"])
                 return .delivered
             }
@@ -144,7 +144,7 @@ public struct CallbackDeliverer: Service {
 
     func giveUp(_ delivery: CallbackDelivery, problem: String, logger: Logger) async {
         do {
-            try await store.callbackFailed(delivery, error: problem, retryAt: nil)
+            try await store.callbackFailed(delivery, error: problem, retryAt: nil, now: Date())
             logger.error("callback is dead: \(problem); retry it with POST /v1/callbacks/\(delivery.id)/retry")
         } catch {
             logger.error("cannot record the callback's failure", metadata: ["error": "\(error)"])

@@ -113,6 +113,17 @@ public struct HireBindConfiguration: Sendable, Codable {
             throw ConfigurationError(key: "database.housekeeping_minutes", "must be positive (60: old records are purged hourly)")
         }
         guard server.maxBodyBytes > 0 else { throw ConfigurationError(key: "server.max_body_bytes", "must be positive") }
+        guard admin.console.sessionMinutes > 0, admin.console.sessionMinutes <= 7 * 24 * 60 else {
+            throw ConfigurationError(key: "admin.console.session_minutes", "must be more than 0 and at most 10080 (a week)")
+        }
+        if !admin.console.loginRedirectURI.isEmpty {
+            guard let url = URLComponents(string: admin.console.loginRedirectURI), ["http", "https"].contains(url.scheme), url.host != nil,
+                url.path.hasSuffix("/console/feishu/callback")
+            else {
+                throw ConfigurationError(
+                    key: "admin.console.login_redirect_uri", "must be an absolute http(s) URL of the console's /console/feishu/callback")
+            }
+        }
         guard admin.port == 0 || admin.port != server.port || admin.host != server.host else {
             throw ConfigurationError(key: "admin.port", "the admin listener needs a port of its own (server.port is \(server.port))")
         }

@@ -34,13 +34,16 @@ public struct FeishuLogin: Sendable {
         (0..<2).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 16) }.joined()
     }
 
-    public func authorizeURL(state: String) -> String {
-        oauth.authorizeURL(redirectURI: settings.oauth.redirectURI, scopes: settings.oauth.requestedScopes, state: state)
+    /// Feishu's authorization page; it sends the browser back to `redirectURI` (by default `feishu.oauth.redirect_uri`,
+    /// the CLI's listener; the console passes its own callback).
+    public func authorizeURL(state: String, redirectURI: String? = nil) -> String {
+        oauth.authorizeURL(redirectURI: redirectURI ?? settings.oauth.redirectURI, scopes: settings.oauth.requestedScopes, state: state)
     }
 
-    /// Exchanges the code and stores the pair (replacing a dead one).
-    public func complete(code: String) async throws -> StoredUserToken {
-        let pair = UserTokenPair(try await oauth.exchange(code: code, redirectURI: settings.oauth.redirectURI))
+    /// Exchanges the code (issued for `redirectURI`, as in ``authorizeURL(state:redirectURI:)``) and stores the pair
+    /// (replacing a dead one).
+    public func complete(code: String, redirectURI: String? = nil) async throws -> StoredUserToken {
+        let pair = UserTokenPair(try await oauth.exchange(code: code, redirectURI: redirectURI ?? settings.oauth.redirectURI))
         guard pair.refreshToken != nil else {
             throw LoginError("Feishu issued no refresh token: add offline_access to the app's scopes and to feishu.oauth.scopes, then log in again")
         }

@@ -35,6 +35,19 @@ public struct ConnectorCheck: Sendable, Encodable {
         configuration: HireBindConfiguration, source name: String, body: [UInt8], headers: HeaderLookup, environment: [String: String],
         store: (any IntakeLedger)?, answer: [UInt8]? = nil, now: Date = Date()
     ) async throws -> ConnectorCheck {
+        try await run(
+            configuration: configuration, source: name, body: body, headers: headers,
+            signingSecrets: {
+                try configuration.sources[name].map { try ServiceSecrets.signingSecrets(of: $0, named: name, environment: environment) } ?? []
+            },
+            store: store, answer: answer, now: now)
+    }
+
+    /// The same check with the source's secrets from `signingSecrets` (the running service's, for the console).
+    static func run(
+        configuration: HireBindConfiguration, source name: String, body: [UInt8], headers: HeaderLookup,
+        signingSecrets: () throws -> [SigningSecret], store: (any IntakeLedger)?, answer: [UInt8]? = nil, now: Date = Date()
+    ) async throws -> ConnectorCheck {
         guard let settings = configuration.sources[name] else {
             throw ConfigurationError(
                 key: "sources", "no source named '\(name)'; the configuration has \(configuration.sources.keys.sorted().joined(separator: ", "))")
@@ -44,7 +57,7 @@ public struct ConnectorCheck: Sendable, Encodable {
         }
         var check = ConnectorCheck(source: name, signature: "", outcome: "refused", fields: [])
         do {
-            let secrets = try ServiceSecrets.signingSecrets(of: settings, named: name, environment: environment)
+            let secrets = try signingSecrets()
             if let verifier = try SourceVerifier(source: name, settings: settings, secrets: secrets) {
                 do {
                     try verifier.verify(headers: headers, body: body, clientAddress: nil, now: Int64(now.timeIntervalSince1970))

@@ -154,8 +154,8 @@ public struct JobIntake: Sendable {
             NewBindJob(
                 source: source, eventID: event.eventID, employeeID: employee.employeeID, feishuUserID: employee.feishuUserID,
                 lookupEmail: employee.email, lookupMobile: employee.mobile, exchangeAccount: address, adminAccount: adminAccount,
-                userIDType: userIDType, callbackURL: callbackURL, namingTrace: trace.recorded, receivedAt: receivedAt, unlessBound: onePerPerson,
-                reclaimsAddressOf: former)
+                userIDType: userIDType, callbackURL: callbackURL, namingTrace: trace.recorded, personName: employee.displayName,
+                receivedAt: receivedAt, unlessBound: onePerPerson, reclaimsAddressOf: former)
         }
         // A rehire, where the source says so, gets back the address that stayed reserved to them. Should another
         // intake of the same person move it first, the usual path below finds that person's job.

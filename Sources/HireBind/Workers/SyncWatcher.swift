@@ -66,7 +66,7 @@ struct SyncWatcher: Service {
                     try await finish(check, status: nil, error: error.jobFailure, now: now)
                     logger.warning("sync follow-up stopped", metadata: ["code": "\(error.failure.code)"])
                 } else {
-                    try await store.syncContinues(check, status: nil, nextCheckAt: next(after: check, now: now))
+                    try await store.syncContinues(check, status: nil, nextCheckAt: next(after: check, now: now), now: now)
                 }
                 return
             }
@@ -88,7 +88,7 @@ struct SyncWatcher: Service {
                 try await finish(check, status: status, error: failure, now: now)
                 logger.warning("calendar sync follow-up gave up at the deadline", metadata: ["sync_status": "\(status ?? "")"])
             } else {
-                try await store.syncContinues(check, status: status, nextCheckAt: next(after: check, now: now))
+                try await store.syncContinues(check, status: status, nextCheckAt: next(after: check, now: now), now: now)
             }
         } catch {
             logger.error("cannot record the sync check; it is retried when its lease expires", metadata: ["error": "\(error)"])

@@ -41,14 +41,15 @@ extension SQLiteJobStore: IntakeLedger {
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO jobs (id, source, event_id, employee_id, feishu_user_id, lookup_email, lookup_mobile, exchange_account,
-                            admin_account, user_id_type, callback_url, naming_trace, status, attempts, next_attempt_at, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
+                            admin_account, user_id_type, callback_url, naming_trace, person_name, status, attempts, next_attempt_at,
+                            created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
                         """
                 ).execute(
                     arguments: [
                         jobID, job.source, job.eventID, job.employeeID, job.feishuUserID ?? "", job.lookupEmail, job.lookupMobile,
                         job.exchangeAccount, job.adminAccount, job.userIDType, job.callbackURL, try Self.json(job.namingTrace) ?? "null",
-                        now, now, now,
+                        job.personName, now, now, now,
                     ]
                 )
                 if let former = job.reclaimsAddressOf {
@@ -81,7 +82,7 @@ extension SQLiteJobStore: IntakeLedger {
                 let target = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT id, exchange_account, admin_account, feishu_user_id, user_id_type FROM jobs
+                        SELECT id, exchange_account, admin_account, feishu_user_id, user_id_type, person_name FROM jobs
                         WHERE source = ? AND employee_id = ? AND kind = 'bind' ORDER BY created_at DESC LIMIT 1
                         """,
                     arguments: [request.source, request.employeeID]
@@ -93,13 +94,14 @@ extension SQLiteJobStore: IntakeLedger {
             try db.execute(
                 sql: """
                     INSERT INTO jobs (id, kind, target_job_id, source, event_id, employee_id, feishu_user_id, exchange_account,
-                        admin_account, user_id_type, callback_url, naming_trace, status, attempts, next_attempt_at, created_at, updated_at)
-                    VALUES (?, 'unbind', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'null', 'queued', 0, ?, ?, ?)
+                        admin_account, user_id_type, callback_url, naming_trace, person_name, status, attempts, next_attempt_at,
+                        created_at, updated_at)
+                    VALUES (?, 'unbind', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'null', ?, 'queued', 0, ?, ?, ?)
                     """,
                 arguments: [
                     jobID, target["id"] as String, request.source, request.eventID, request.employeeID,
                     target["feishu_user_id"] as String, address, target["admin_account"] as String, target["user_id_type"] as String,
-                    request.callbackURL, now, now, now,
+                    request.callbackURL, target["person_name"] as String?, now, now, now,
                 ]
             )
             try Self.recordIntake(source: request.source, eventID: request.eventID, jobID: jobID, at: now, db)

@@ -120,6 +120,7 @@ extension SQLiteJobStore: JobQueue {
                         t, lease.job.id,
                     ]
                 )
+                try Self.recordSyncObservation(jobID: lease.job.id, status: syncStatus, now: now, db)
             case .unbound, .completed:
                 try db.execute(
                     sql: """

@@ -30,7 +30,7 @@ extension SQLiteJobStore: CallbackOutbox {
         SQLiteLease.Source(due: "status = 'delivering' AND lease_expires_at <= :now", order: "lease_expires_at"),
     ]
 
-    public func callbackDelivered(_ delivery: CallbackDelivery, now: Date) async throws {
+    public func callbackDelivered(_ delivery: CallbackDelivery, answer: String, now: Date) async throws {
         try await pool.write { db in
             try db.execute(
                 sql: """
@@ -40,10 +40,11 @@ extension SQLiteJobStore: CallbackOutbox {
                 arguments: [now.timeIntervalSince1970, delivery.id, delivery.token]
             )
             guard db.changesCount == 1 else { throw LeaseLostError() }
+            try Self.recordDelivery(delivery, delivered: true, answer: answer, now: now, db)
         }
     }
 
-    public func callbackFailed(_ delivery: CallbackDelivery, error: String, retryAt: Date?) async throws {
+    public func callbackFailed(_ delivery: CallbackDelivery, error: String, retryAt: Date?, now: Date) async throws {
         try await pool.write { db in
             try db.execute(
                 sql: """
@@ -53,7 +54,15 @@ extension SQLiteJobStore: CallbackOutbox {
                 arguments: [retryAt == nil ? "dead" : "pending", retryAt?.timeIntervalSince1970, error, delivery.id, delivery.token]
             )
             guard db.changesCount == 1 else { throw LeaseLostError() }
+            try Self.recordDelivery(delivery, delivered: false, answer: error, now: now, db)
         }
+    }
+
+    /// One line of the callback's delivery history (the console's person page), in the settling transaction.
+    static func recordDelivery(_ delivery: CallbackDelivery, delivered: Bool, answer: String, now: Date, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO callback_deliveries (callback_id, attempt, at, delivered, answer) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [delivery.id, delivery.attempts, now.timeIntervalSince1970, delivered, String(answer.prefix(1000))])
     }
 
     public func requeueCallback(id: Int64, now: Date) async throws -> RequeueOutcome {

@@ -19,6 +19,18 @@ extension SQLiteJobStore: StoreRetention {
                 arguments: ["cutoff": cutoff, "limit": limit])
             var deleted = db.changesCount
             guard deleted < limit else { return deleted }
+            // The sync history of the same jobs.
+            try db.execute(
+                sql: """
+                    DELETE FROM sync_observations WHERE rowid IN (
+                        SELECT sync_observations.rowid FROM sync_observations JOIN jobs ON jobs.id = sync_observations.job_id
+                        WHERE sync_observations.seen_at < :cutoff AND jobs.updated_at < :cutoff
+                            AND jobs.status IN ('succeeded', 'failed', 'dead') AND jobs.sync_next_check_at IS NULL
+                        LIMIT :limit)
+                    """,
+                arguments: ["cutoff": cutoff, "limit": limit - deleted])
+            deleted += db.changesCount
+            guard deleted < limit else { return deleted }
             try db.execute(
                 sql: """
                     DELETE FROM callbacks WHERE id IN (

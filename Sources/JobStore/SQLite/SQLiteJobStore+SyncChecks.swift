@@ -33,7 +33,7 @@ extension SQLiteJobStore: SyncCheckQueue {
             order: "sync_next_check_at")
     ]
 
-    public func syncContinues(_ check: SyncCheck, status: String?, nextCheckAt: Date) async throws {
+    public func syncContinues(_ check: SyncCheck, status: String?, nextCheckAt: Date, now: Date) async throws {
         try await pool.write { db in
             try db.execute(
                 sql: """
@@ -43,6 +43,7 @@ extension SQLiteJobStore: SyncCheckQueue {
                 arguments: [status, nextCheckAt.timeIntervalSince1970, check.job.id, check.token]
             )
             guard db.changesCount == 1 else { throw LeaseLostError() }
+            try Self.recordSyncObservation(jobID: check.job.id, status: status, now: now, db)
         }
     }
 
@@ -56,6 +57,7 @@ extension SQLiteJobStore: SyncCheckQueue {
                 arguments: [status, now.timeIntervalSince1970, check.job.id, check.token]
             )
             guard db.changesCount == 1 else { throw LeaseLostError() }
+            try Self.recordSyncObservation(jobID: check.job.id, status: status, now: now, db)
             if let callback { try Self.insertCallback(callback, jobID: check.job.id, now: now.timeIntervalSince1970, db) }
         }
     }
@@ -69,5 +71,11 @@ extension SQLiteJobStore: SyncCheckQueue {
                     """
             ).map(Date.init(timeIntervalSince1970:))
         }
+    }
+
+    /// What a look at the binding's sync saw (nil: the look failed), for the console's sync history.
+    static func recordSyncObservation(jobID: String, status: String?, now: Date, _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO sync_observations (job_id, seen_at, sync_status) VALUES (?, ?, ?)").execute(
+            arguments: [jobID, now.timeIntervalSince1970, status])
     }
 }

@@ -45,6 +45,9 @@ public final class SQLiteJobStore: Sendable {
         migrator.registerMigration("v4: callback numbering beside the job, no event copy") { db in try db.execute(sql: SQLiteSchema.v4) }
         migrator.registerMigration("v5: expired callback leases by index") { db in try db.execute(sql: SQLiteSchema.v5) }
         migrator.registerMigration("v6: unbind jobs by their target") { db in try db.execute(sql: SQLiteSchema.v6) }
+        migrator.registerMigration("v7: the console's history: names, deliveries, sync observations") { db in
+            try db.execute(sql: SQLiteSchema.v7)
+        }
         return migrator
     }
 }

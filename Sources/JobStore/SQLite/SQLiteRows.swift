@@ -16,7 +16,8 @@ enum SQLiteRows {
             targetJobID: row["target_job_id"], outcomeUnknown: row["outcome_unknown"], callbacksQueued: row["callbacks_queued"],
             lastError: try decode(JobFailure.self, row["last_error"]),
             namingTrace: try decode(JSONValue.self, row["naming_trace"]),
-            receivedAt: (row["created_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+            receivedAt: (row["created_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            personName: row["person_name"]
         )
     }
 

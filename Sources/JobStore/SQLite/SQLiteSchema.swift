@@ -113,4 +113,25 @@ enum SQLiteSchema {
     /// a rehire's former job and the directory reconciliation's list of bound people scanned every job for each
     /// bind job they looked at.
     static let v6 = "CREATE INDEX jobs_target ON jobs(target_job_id) WHERE target_job_id IS NOT NULL"
+
+    /// What the console shows of a person: the name as the event gave it (searchable), every callback delivery
+    /// with the receiver's answer, and the binding's sync status each time it was looked at.
+    static let v7 = """
+        ALTER TABLE jobs ADD COLUMN person_name TEXT;
+        CREATE TABLE callback_deliveries (
+            callback_id INTEGER NOT NULL REFERENCES callbacks(id) ON DELETE CASCADE,
+            attempt INTEGER NOT NULL,
+            at REAL NOT NULL,
+            delivered INTEGER NOT NULL,
+            answer TEXT NOT NULL
+        );
+        CREATE INDEX callback_deliveries_callback ON callback_deliveries(callback_id);
+        CREATE TABLE sync_observations (
+            job_id TEXT NOT NULL REFERENCES jobs(id),
+            seen_at REAL NOT NULL,
+            sync_status TEXT
+        );
+        CREATE INDEX sync_observations_job ON sync_observations(job_id, seen_at);
+        CREATE INDEX job_attempts_started ON job_attempts(started_at);
+        """
 }
