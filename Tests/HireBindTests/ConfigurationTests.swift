@@ -19,18 +19,21 @@ import Testing
         #expect(try NamingRules.namer(configuration.naming).policy.ruleSets.count == 3)
     }
 
+    /// The fewest keys a configuration needs.
+    static let minimal = """
+        sources:
+          hr:
+            secrets: [{env: HR_SECRET}]
+        naming:
+          domain: example.com
+        feishu:
+          admin_account: admin@example.com
+          user_access_token: {env: FEISHU_TOKEN}
+
+        """
+
     @Test func defaultsApply() throws {
-        let configuration = try HireBindConfiguration.parse(
-            yaml: """
-                sources:
-                  hr:
-                    secrets: [{env: HR_SECRET}]
-                naming:
-                  domain: example.com
-                feishu:
-                  admin_account: admin@example.com
-                  user_access_token: {env: FEISHU_TOKEN}
-                """)
+        let configuration = try HireBindConfiguration.parse(yaml: Self.minimal)
         #expect(configuration.server.port == 8080)
         #expect(configuration.server.maxBodyBytes == 1_048_576)
         #expect(configuration.sources["hr"]?.toleranceSeconds == 300)
@@ -42,17 +45,7 @@ import Testing
     }
 
     @Test func theConsoleIsOnWithSafeDefaultsAndRefusesBadSettings() throws {
-        let base = """
-            sources:
-              hr:
-                secrets: [{env: HR_SECRET}]
-            naming:
-              domain: example.com
-            feishu:
-              admin_account: admin@example.com
-              user_access_token: {env: FEISHU_TOKEN}
-
-            """
+        let base = Self.minimal
         let defaults = try HireBindConfiguration.parse(yaml: base).admin.console
         #expect(defaults.enabled && defaults.sessionMinutes == 480 && defaults.secureCookie == .auto && defaults.loginRedirectURI.isEmpty)
         let set = try HireBindConfiguration.parse(

@@ -19,12 +19,7 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(.unauthorized, code: "admin_disabled", message: "the admin API is disabled: configure admin.token")
         }
         let client = context.clientAddress
-        if let wait = failures.retryAfter(client) {
-            metrics.authThrottled(listener: "admin")
-            throw APIError(
-                .tooManyRequests, code: "too_many_failures", message: "too many failed admin logins from this address; try again in \(Int(wait)) s",
-                headers: [.retryAfter: "\(Int(wait))"])
-        }
+        try failures.refuseWhileLockedOut(client, listener: "admin", failures: "admin logins", metrics: metrics)
         let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
         guard ConstantTime.equals(Array(presented.utf8), Array(token.value.utf8)) else {
             failures.recordFailure(client)

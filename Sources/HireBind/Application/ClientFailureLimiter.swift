@@ -1,6 +1,7 @@
 // ClientFailureLimiter: per client address, failed signature checks and admin logins are limited, then refused.
 
 public import Foundation
+import HTTPTypes
 import Synchronization
 
 /// Counts a client's failed authentications (a webhook signature or token that did not verify, a wrong admin
@@ -44,5 +45,17 @@ public final class ClientFailureLimiter: Sendable {
                 if let stalest { table[stalest.key] = nil }
             }
         }
+    }
+}
+
+extension ClientFailureLimiter {
+    /// Throws 429 `too_many_failures` with `Retry-After` while `client` is locked out (counted on `listener`'s
+    /// metric); `failures` says what kept failing, as the message tells it.
+    func refuseWhileLockedOut(_ client: String, listener: String, failures what: String, metrics: HireBindMetrics) throws {
+        guard let wait = retryAfter(client) else { return }
+        metrics.authThrottled(listener: listener)
+        throw APIError(
+            .tooManyRequests, code: "too_many_failures", message: "too many failed \(what) from this address; try again in \(Int(wait)) s",
+            headers: [.retryAfter: "\(Int(wait))"])
     }
 }

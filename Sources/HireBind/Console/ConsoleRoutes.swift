@@ -71,12 +71,7 @@ struct ConsoleRoutes: Sendable {
         }
         console.post("sign-in") { request, context in
             let client = context.clientAddress
-            if let wait = failures.retryAfter(client) {
-                metrics.authThrottled(listener: "admin")
-                throw APIError(
-                    .tooManyRequests, code: "too_many_failures", message: "Too many failed sign-ins from this address; try again in \(Int(wait)) s.",
-                    headers: [.retryAfter: "\(Int(wait))"])
-            }
+            try failures.refuseWhileLockedOut(client, listener: "admin", failures: "sign-ins", metrics: metrics)
             var request = request
             let body = try await request.collectBody(upTo: 16 * 1024)
             let fields = ConsoleForm.fields(String(buffer: body))

@@ -83,13 +83,7 @@ struct WebhookRoutes: Sendable {
                 headers: [.retryAfter: "30"])
         }
         let client = context.clientAddress
-        if let wait = failures.retryAfter(client) {
-            metrics.authThrottled(listener: "webhooks")
-            throw APIError(
-                .tooManyRequests, code: "too_many_failures",
-                message: "too many failed signature checks from this address; try again in \(Int(wait)) s",
-                headers: [.retryAfter: "\(Int(wait))"])
-        }
+        try failures.refuseWhileLockedOut(client, listener: "webhooks", failures: "signature checks", metrics: metrics)
         let sourceName = context.parameters.get("source") ?? ""
         guard let source = sources[sourceName] else {
             throw APIError(.notFound, code: "unknown_source", message: "no webhook source named '\(sourceName.prefix(64))' is configured")
