@@ -74,6 +74,7 @@ let package = Package(
             dependencies: [
                 "HireBindCore", "Secrets",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

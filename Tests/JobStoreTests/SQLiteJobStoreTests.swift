@@ -115,3 +115,35 @@ import Testing
         }
     }
 }
+
+/// The write-ahead log is checkpointed beside the writer (SQLite's own checkpoint would run inside a commit).
+@Suite struct SQLiteCheckpointerTests {
+    /// With passive checkpoints past 100 pages, and with none at all (only the writer's, past 1,000).
+    @Test(arguments: [Int32(100), Int32.max]) func aGrowingLogIsCheckpointedOffTheWriterAndStaysBounded(passivePages: Int32) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-checkpoint-\(UUID().uuidString)")
+        let path = folder.appendingPathComponent("jobs.sqlite").path
+        // Small thresholds: the writer empties the log past 1,000 pages.
+        let store = try SQLiteJobStore(path: path, checkpointPages: (passivePages, 1000))
+        #expect(store.checkpointer.checkpoints == 0)
+        // About 12,000 intakes: some 7,000 pages of log if nothing checkpointed, far past the thresholds.
+        for batch in 0..<60 {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<200 {
+                    let id = "e-\(batch)-\(i)"
+                    group.addTask { _ = try await store.enqueueBind(StoreContractTests.job(id, address: "\(id)@example.com")) }
+                }
+                try await group.waitForAll()
+            }
+        }
+        for _ in 0..<100 where store.checkpointer.checkpoints == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(store.checkpointer.checkpoints > 0)
+        if passivePages == .max { #expect(store.checkpointer.truncations > 0) }
+        // Whether passive checkpoints keep up or not, past the high-water mark the writer itself empties the log
+        // between two commits, so the log never grows much past it (one group commit's pages at most).
+        #expect(store.checkpointer.longestLog < 1500, "\(store.checkpointer.longestLog) pages, \(store.checkpointer.truncations) truncations")
+        #expect(try await store.jobs(status: .queued, limit: 20_000).count == 12000)
+        // What the checkpoints moved is the same data: a reopened store has every job.
+        let reopened = try SQLiteJobStore(path: path)
+        #expect(try await reopened.jobs(status: .queued, limit: 20_000).count == 12000)
+    }
+}

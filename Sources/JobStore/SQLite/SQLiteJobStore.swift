@@ -9,9 +9,13 @@ public final class SQLiteJobStore: Sendable {
     let pool: DatabasePool
     /// Intakes share transactions (``SQLiteGroupCommit``): one fsync for all those waiting.
     let intakes: SQLiteGroupCommit
+    /// Checkpoints the write-ahead log beside the writer, never inside a commit.
+    let checkpointer: SQLiteCheckpointer
     private static let opening = NSLock()
 
-    public init(path: String) throws {
+    /// - Parameter checkpointPages: the log's length (4 KiB pages) past which it is checkpointed beside the writer
+    ///   (passively), and past which the writer itself checkpoints it so that it starts over; tests make them small.
+    public init(path: String, checkpointPages: (passive: Int32, truncate: Int32) = (1000, 4000)) throws {
         // The store holds the Feishu token pair: every file of it (the database, its -wal and -shm files, a new
         // folder) is created readable by the service's user only, from the first byte.
         // The mask is the process's: one store opens at a time, so two openings cannot leave it changed.
@@ -28,6 +32,13 @@ public final class SQLiteJobStore: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        let checkpointer = SQLiteCheckpointer(
+            path: path, configuration: configuration, thresholdPages: checkpointPages.passive, highWaterPages: checkpointPages.truncate)
+        self.checkpointer = checkpointer
+        configuration.prepareDatabase { db in
+            // Replaces SQLite's auto-checkpoint, which would copy the log inside the commit that fills it.
+            checkpointer.watch(db)
+        }
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.intakes = SQLiteGroupCommit(pool: pool)
         // A file made before this version (or by hand) is made private too.
@@ -35,6 +46,11 @@ public final class SQLiteJobStore: Sendable {
             try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path + suffix)
         }
         try Self.migrator.migrate(pool)
+    }
+
+    deinit {
+        // The writer's hook points at the checkpointer: take it away before either goes.
+        try? pool.writeWithoutTransaction { db in checkpointer.unwatch(db) }
     }
 
     static var migrator: DatabaseMigrator {
