@@ -41,7 +41,7 @@ struct BackfillCommand: AsyncParsableCommand {
         let configuration = try HireBindConfiguration.load(path: config)
         let secrets = try ServiceSecrets.resolve(configuration, environment: ProcessInfo.processInfo.environment)
         let namer = try NamingRules.namer(configuration.naming)
-        let store = try SQLiteJobStore(path: configuration.database.path)
+        let store = try await StoreLocation.of(configuration.database, environment: ProcessInfo.processInfo.environment).open(logger: Logger(label: "hirebind"))
         let assigner = MailboxAssigner(namer: namer, defaultAdminAccount: configuration.feishu.adminAccount)
         let intake = JobIntake(
             store: store, assigner: assigner, userIDType: configuration.feishu.userIDType, defaultCallbackURL: configuration.callbacks.defaultURL,

@@ -33,7 +33,8 @@ struct Feishu: AsyncParsableCommand {
             guard let app = try FeishuAppCredentials.resolve(configuration.feishu, environment: ProcessInfo.processInfo.environment) else {
                 throw ValidationError("feishu.app_id and feishu.app_secret are needed to log in")
             }
-            let store = try SQLiteJobStore(path: configuration.database.path)
+            let store = try await StoreLocation.of(configuration.database, environment: ProcessInfo.processInfo.environment)
+                .open(logger: Logger(label: "hirebind"))
             var logger = Logger(label: "hirebind-login")
             logger.logLevel = .warning
             try await withHTTPClient { httpClient in
@@ -81,7 +82,8 @@ struct Feishu: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try HireBindConfiguration.load(path: config)
-            let store = try SQLiteJobStore(path: configuration.database.path)
+            let store = try await StoreLocation.of(configuration.database, environment: ProcessInfo.processInfo.environment)
+                .open(logger: Logger(label: "hirebind"))
             guard let stored = try await store.userToken() else {
                 print("No Feishu login is stored: run `hirebind feishu login --config \(config)`.")
                 throw ExitCode(1)

@@ -14,7 +14,7 @@ struct HireBindCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hirebind",
         abstract: "Turns a new hire in the HR system into an Exchange calendar binding in Feishu.",
-        subcommands: [Serve.self, CheckConfig.self, Feishu.self, Preview.self, MapCommand.self, BackfillCommand.self, Jobs.self, Sandbox.self, Demo.self]
+        subcommands: [Serve.self, CheckConfig.self, Feishu.self, Preview.self, MapCommand.self, BackfillCommand.self, Jobs.self, Migrate.self, Sandbox.self, Demo.self]
     )
 }
 

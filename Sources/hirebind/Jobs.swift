@@ -5,6 +5,7 @@ import Foundation
 import HireBind
 import HireBindCore
 import JobStore
+import Logging
 
 struct Jobs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,12 +16,10 @@ struct Jobs: AsyncParsableCommand {
     struct StoreOptions: ParsableArguments {
         @Option(help: "The service's YAML configuration.") var config: String
 
-        func store() throws -> SQLiteJobStore {
+        func store() async throws -> any HireBindStore {
             let configuration = try HireBindConfiguration.load(path: config)
-            guard FileManager.default.fileExists(atPath: configuration.database.path) else {
-                throw ValidationError("no store at \(configuration.database.path): has the service run with this configuration?")
-            }
-            return try SQLiteJobStore(path: configuration.database.path)
+            return try await StoreLocation.of(configuration.database, environment: ProcessInfo.processInfo.environment)
+                .open(mustExist: true, logger: Logger(label: "hirebind"))
         }
     }
 

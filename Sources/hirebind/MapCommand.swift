@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import HireBind
 import JobStore
+import Logging
 import WebhookSignature
 
 struct MapCommand: AsyncParsableCommand {
@@ -42,7 +43,7 @@ struct MapCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: answer) else { throw ValidationError("cannot read \(answer)") }
             answerBytes = Array(data)
         }
-        let store = FileManager.default.fileExists(atPath: configuration.database.path) ? try SQLiteJobStore(path: configuration.database.path) : nil
+        let store = try await StoreLocation.of(configuration.database, environment: ProcessInfo.processInfo.environment).openIfPresent(logger: Logger(label: "hirebind"))
         let check = try await ConnectorCheck.run(
             configuration: configuration, source: source, body: Array(bodyData), headers: HeaderLookup(fields),
             environment: ProcessInfo.processInfo.environment, store: store, answer: answerBytes,

@@ -79,7 +79,7 @@ struct Preview: AsyncParsableCommand {
     }
 
     func run(gate: MailboxGate?) async throws {
-        let previewer = try makePreviewer()
+        let previewer = try await makePreviewer()
         var handedOut: Set<String> = []
         if let csv {
             guard let data = FileManager.default.contents(atPath: csv) else { throw ValidationError("cannot read \(csv)") }
@@ -156,14 +156,14 @@ struct Preview: AsyncParsableCommand {
         return parts.joined(separator: " — ")
     }
 
-    func makePreviewer() throws -> NamingPreviewer {
+    func makePreviewer() async throws -> NamingPreviewer {
         guard let config else {
             return NamingPreviewer(namer: try MailboxNamer(domain: "example.com"), store: nil, defaultAdminAccount: nil)
         }
         let configuration = try HireBindConfiguration.load(path: config)
         let namer = try NamingRules.namer(configuration.naming)
         // Offline: an existing store is read; a missing one is not created.
-        let store = FileManager.default.fileExists(atPath: configuration.database.path) ? try SQLiteJobStore(path: configuration.database.path) : nil
+        let store = try await StoreLocation.of(configuration.database, environment: ProcessInfo.processInfo.environment).openIfPresent(logger: Logger(label: "hirebind"))
         return NamingPreviewer(namer: namer, store: store, defaultAdminAccount: configuration.feishu.adminAccount)
     }
 

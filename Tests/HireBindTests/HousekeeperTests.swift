@@ -11,7 +11,7 @@ import Testing
     /// only for a graceful shutdown spun on its cancelled sleep, logging an error each turn, and the process
     /// never exited.
     @Test(.timeLimit(.minutes(1))) func cancellingTheTaskEndsTheLoop() async throws {
-        let store = try StoreEngine.sqlite.open()
+        let store = try await StoreEngine.sqlite.open()
         let housekeeper = Housekeeper(store: store, dedupeDays: 7, historyDays: 30, interval: .seconds(3600), logger: Logger(label: "housekeeper"))
         let run = Task { try await housekeeper.run() }
         try await Task.sleep(for: .milliseconds(200))

@@ -13,8 +13,8 @@ import Testing
     let store: any HireBindStore
     let intake: JobIntake
 
-    init() throws {
-        store = try StoreEngine.sqlite.open()
+    init() async throws {
+        store = try await StoreEngine.sqlite.open()
         intake = try Self.intake(store: store, namer: MailboxNamer(domain: "example.com"))
     }
 

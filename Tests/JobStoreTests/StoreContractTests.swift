@@ -26,7 +26,7 @@ import Testing
     enum ContractError: Error { case expected(String, EnqueueOutcome) }
 
     @Test(arguments: StoreEngine.all) func enqueueWritesJobIntakeAndReservation(engine: StoreEngine) async throws {
-        let store = try engine.open()
+        let store = try await engine.open()
         let receipt = try Self.created(try await store.enqueueBind(Self.job("e1")))
         #expect(receipt.exchangeAccount == "wei.zhang@example.com")
         #expect(receipt.status == .queued)
@@ -40,14 +40,14 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.all) func repeatedEventReturnsTheFirstJob(engine: StoreEngine) async throws {
-        let store = try engine.open()
+        let store = try await engine.open()
         let first = try Self.created(try await store.enqueueBind(Self.job("e1")))
         #expect(try await store.enqueueBind(Self.job("e1", address: "other@example.com")) == .duplicate(first))
         #expect(try await store.jobs(status: nil, limit: 10).count == 1)
     }
 
     @Test(arguments: StoreEngine.all) func dedupeHoldsUntilTheIntakeRecordIsPurged(engine: StoreEngine) async throws {
-        let store = try engine.open()
+        let store = try await engine.open()
         let now = Date()
         let old = try Self.created(try await store.enqueueBind(Self.job("e-old", address: "a@example.com", at: now.addingTimeInterval(-8 * 86_400))))
         let recent = try Self.created(
@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.all) func aHeldAddressIsRefusedCaseInsensitivelyAndNothingIsWritten(engine: StoreEngine) async throws {
-        let store = try engine.open()
+        let store = try await engine.open()
         _ = try Self.created(try await store.enqueueBind(Self.job("e1", address: "anna.lee@example.com")))
         #expect(try await store.enqueueBind(Self.job("e2", address: "ANNA.LEE@example.com")) == .addressTaken("ANNA.LEE@example.com"))
         #expect(try await store.receipt(source: "hr", eventID: "e2") == nil)
@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.all) func concurrentIntakesOfOneAddressReserveItOnce(engine: StoreEngine) async throws {
-        let store = try engine.open()
+        let store = try await engine.open()
         let outcomes = try await withThrowingTaskGroup(of: EnqueueOutcome.self) { group in
             for index in 0..<40 {
                 group.addTask { try await store.enqueueBind(Self.job("c\(index)")) }
@@ -83,7 +83,7 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.all) func unbindTargetsTheEmployeesLatestBindJob(engine: StoreEngine) async throws {
-        let store = try engine.open()
+        let store = try await engine.open()
         let bind = try Self.created(try await store.enqueueBind(Self.job("e1")))
         let request = NewUnbindJob(source: "hr", eventID: "t1", employeeID: "E-e1", callbackURL: nil, receivedAt: Date())
         let unbind = try Self.created(try await store.enqueueUnbind(request))
@@ -98,7 +98,7 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.all) func leaseIsExclusiveUntilItExpires(engine: StoreEngine) async throws {
-        let store = try engine.open()
+        let store = try await engine.open()
         let start = Date()
         _ = try await store.enqueueBind(Self.job("e1", at: start))
         let lease = try #require(try await store.leaseJob(for: 30, now: start))
@@ -121,7 +121,7 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.all) func theEarliestDueJobIsLeasedFirstAndAnExpiredLeaseCompetesByItsExpiry(engine: StoreEngine) async throws {
-        let store = try engine.open()
+        let store = try await engine.open()
         let start = Date()
         // Queued in this order; each becomes due when it was received.
         let late = try Self.created(try await store.enqueueBind(Self.job("late", address: "c@example.com", at: start.addingTimeInterval(20))))
@@ -140,7 +140,7 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.all) func aMailboxCheckKeepsItsTraceAndClaimsAnAdoptedAddress(engine: StoreEngine) async throws {
-        let store = try engine.open()
+        let store = try await engine.open()
         let now = Date()
         _ = try await store.enqueueBind(Self.job("held", address: "wei.zhang2@example.com", at: now))
         _ = try await store.enqueueBind(Self.job("adopting", address: "wei.zhang@example.com", at: now.addingTimeInterval(1)))
@@ -165,7 +165,7 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.all) func oldHistoryOfFinishedWorkIsForgottenInBatchesAndLiveWorkKeepsIts(engine: StoreEngine) async throws {
-        let store = try engine.open()
+        let store = try await engine.open()
         let old = Date().addingTimeInterval(-100 * 86_400)
         // Three jobs settled long ago with a delivered result each, and one still queued with an old attempt.
         for index in 0..<3 {
@@ -202,7 +202,7 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.all) func finishingWritesOutcomeAndCallbackTogether(engine: StoreEngine) async throws {
-        let store = try engine.open()
+        let store = try await engine.open()
         let now = Date()
         _ = try await store.enqueueBind(Self.job("e1", at: now))
         let lease = try #require(try await store.leaseJob(for: 30, now: now))
@@ -235,7 +235,7 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.all) func retryReschedulesAndRateLimitsDoNotCount(engine: StoreEngine) async throws {
-        let store = try engine.open()
+        let store = try await engine.open()
         let now = Date()
         _ = try await store.enqueueBind(Self.job("e1", at: now))
         let failure = JobFailure(code: "190004", message: "method rate limited", hint: "")
@@ -254,7 +254,7 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.all) func failedJobsAreListedAndRequeued(engine: StoreEngine) async throws {
-        let store = try engine.open()
+        let store = try await engine.open()
         let now = Date()
         _ = try await store.enqueueBind(Self.job("e1", callback: nil, at: now))
         let lease = try #require(try await store.leaseJob(for: 30, now: now))
@@ -272,7 +272,7 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.all) func anUnknownOutcomeStaysKnownAsSuch(engine: StoreEngine) async throws {
-        let store = try engine.open()
+        let store = try await engine.open()
         let now = Date()
         _ = try await store.enqueueBind(Self.job("e1", at: now))
         let timeout = JobFailure(code: "timeout", message: "", hint: "")
@@ -294,7 +294,7 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.all) func syncChecksAreLeasedUntilTheSyncEnds(engine: StoreEngine) async throws {
-        let store = try engine.open()
+        let store = try await engine.open()
         let now = Date()
         _ = try await store.enqueueBind(Self.job("e1", at: now))
         let lease = try #require(try await store.leaseJob(for: 30, now: now))
@@ -320,7 +320,7 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.all) func theConsoleReadsAPersonsWholeHistory(engine: StoreEngine) async throws {
-        let store = try engine.open()
+        let store = try await engine.open()
         let now = Date()
         var zhang = Self.job("z1", address: "wei.zhang@example.com", at: now.addingTimeInterval(-120))
         zhang.personName = "张伟"
@@ -394,8 +394,33 @@ import Testing
         #expect(try await store.waitingJobs(limit: 10).map(\.id) == [waiting.jobID])
     }
 
+    @Test(arguments: StoreEngine.all) func oneReplicaLeadsUntilItsClaimExpiresOrItResigns(engine: StoreEngine) async throws {
+        let store = try await engine.open()
+        let now = Date()
+        #expect(try await store.claimLeadership(holder: "a", for: 10, now: now))
+        #expect(try await !store.claimLeadership(holder: "b", for: 10, now: now.addingTimeInterval(5)))
+        // The leader renews: its claim now runs until now + 15.
+        #expect(try await store.claimLeadership(holder: "a", for: 10, now: now.addingTimeInterval(5)))
+        #expect(try await !store.claimLeadership(holder: "b", for: 10, now: now.addingTimeInterval(12)))
+        // It stopped renewing (it died): another takes over once the claim has expired.
+        #expect(try await store.claimLeadership(holder: "b", for: 10, now: now.addingTimeInterval(16)))
+        #expect(try await !store.claimLeadership(holder: "a", for: 10, now: now.addingTimeInterval(17)))
+        // Only the holder can resign; then the claim is free at once.
+        try await store.resignLeadership(holder: "a")
+        #expect(try await !store.claimLeadership(holder: "a", for: 10, now: now.addingTimeInterval(18)))
+        try await store.resignLeadership(holder: "b")
+        #expect(try await store.claimLeadership(holder: "a", for: 10, now: now.addingTimeInterval(18)))
+    }
+
+    @Test(arguments: StoreEngine.all) func everySchemaVersionIsApplied(engine: StoreEngine) async throws {
+        let versions = try await engine.open().schemaVersions()
+        #expect(!versions.isEmpty)
+        #expect(versions.allSatisfy { $0.applied && !$0.unknownToThisBuild })
+        #expect(versions.map(\.version) == Array(1...versions.count))
+    }
+
     @Test(arguments: StoreEngine.all) func oneRefresherHoldsTheTokenClaim(engine: StoreEngine) async throws {
-        let store = try engine.open()
+        let store = try await engine.open()
         let now = Date()
         #expect(try await store.userToken() == nil)
         let pair = UserTokenPair(

@@ -52,6 +52,12 @@ public enum HireBindApplication {
             )
         }
         var workers: [any Service] = []
+        // Of several replicas, one runs maintenance (purges, reconciliations); new work wakes them all.
+        let leadership = Leadership(store: store, logger: logger)
+        workers.append(leadership)
+        if let announcements = store as? any WorkAnnouncements {
+            workers.append(WorkListener(announcements: announcements, jobs: shared.jobBell, callbacks: shared.callbackBell, logger: logger))
+        }
         var bindWorker = BindWorker(
             store: store, feishu: feishu, tokens: tokens, resolver: UserIDResolver(feishu: feishu, tenantTokens: tenantTokens),
             settings: configuration.worker, feishuSettings: feishuSettings, jobs: shared.jobBell, callbacks: shared.callbackBell,
@@ -101,13 +107,14 @@ public enum HireBindApplication {
                 let interval = Duration.milliseconds(Int64(source.reconcileMinutes * 60_000))
                 workers.append(
                     DirectoryReconciliation(
-                        reconciler: reconciler, interval: interval, firstDelay: min(interval, .seconds(30)), metrics: metrics, logger: logger))
+                        reconciler: reconciler, interval: interval, firstDelay: min(interval, .seconds(30)), leadership: leadership,
+                        metrics: metrics, logger: logger))
             }
         }
         workers.append(
             Housekeeper(
                 store: store, dedupeDays: configuration.database.dedupeDays, historyDays: configuration.database.historyDays,
-                interval: .seconds(configuration.database.housekeepingMinutes * 60), logger: logger))
+                interval: .seconds(configuration.database.housekeepingMinutes * 60), leadership: leadership, logger: logger))
         workers.append(
             CallbackDeliverer(
                 store: store, secret: secrets.callbackSecret, settings: configuration.callbacks,
@@ -226,13 +233,15 @@ public enum HireBindApplication {
     }
 
     /// Runs the service until SIGTERM or SIGINT: opens the store, serves, drains, closes the HTTP client.
-    /// `alongside` runs first and stops last (the dry run's in-process Feishu sandbox).
+    /// The store's own services (PostgreSQL's connection pool) run first and stop last; `alongside` runs next
+    /// (the dry run's in-process Feishu sandbox).
     public static func run(
         configuration: HireBindConfiguration, environment: [String: String], alongside: [any Service] = [], logger: Logger
     ) async throws {
         let secrets = try ServiceSecrets.resolve(configuration, environment: environment)
         let namer = try NamingRules.namer(configuration.naming)
-        let store = try SQLiteJobStore(path: configuration.database.path)
+        let location = try StoreLocation.of(configuration.database, environment: environment)
+        let (store, storeServices) = try await location.openForService(maxConnections: configuration.database.maxConnections, logger: logger)
         try await withHTTPClient { httpClient in
             let services = build(
                 configuration: configuration, secrets: secrets, namer: namer, store: store, httpClient: httpClient, logger: logger,
@@ -243,7 +252,7 @@ public enum HireBindApplication {
                     logger.info("hirebind admin listening", metadata: ["host": "\(configuration.admin.host)", "port": "\(port)"])
                 })
             var groupConfiguration = ServiceGroupConfiguration(
-                services: alongside + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                services: storeServices + alongside + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.worker.drainSeconds * 1000))
             try await ServiceGroup(configuration: groupConfiguration).run()
         }

@@ -2,6 +2,7 @@
 
 import Foundation
 import HireBindCore
+import JobStore
 import MailboxNaming
 
 /// The service's configuration: one YAML file, keys in snake_case, secrets referenced by
@@ -111,6 +112,18 @@ public struct HireBindConfiguration: Sendable, Codable {
         }
         guard database.housekeepingMinutes > 0 else {
             throw ConfigurationError(key: "database.housekeeping_minutes", "must be positive (60: old records are purged hourly)")
+        }
+        if let url = database.url {
+            do {
+                _ = try PostgresLocation(url: url)
+            } catch let error as PostgresLocationError {
+                throw ConfigurationError(key: "database.url", error.reason)
+            } catch {
+                throw ConfigurationError(key: "database.url", "\(error)")
+            }
+        }
+        guard database.maxConnections >= 2, database.maxConnections <= 1000 else {
+            throw ConfigurationError(key: "database.max_connections", "must be 2–1000 (20 is usual; one connection listens for new work)")
         }
         guard server.maxBodyBytes > 0 else { throw ConfigurationError(key: "server.max_body_bytes", "must be positive") }
         guard admin.console.sessionMinutes > 0, admin.console.sessionMinutes <= 7 * 24 * 60 else {

@@ -10,6 +10,8 @@ struct DirectoryReconciliation: Service {
     let interval: Duration
     /// The first pass waits this long, so a restart loop does not walk the directory each time.
     let firstDelay: Duration
+    /// Of several replicas, only the leader walks the directory.
+    let leadership: Leadership?
     let metrics: HireBindMetrics
     let logger: Logger
 
@@ -20,6 +22,10 @@ struct DirectoryReconciliation: Service {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
             guard !Task.isShuttingDownGracefully, !Task.isCancelled else { return }
             pause = interval
+            guard await leadership?.leads() ?? true else {
+                logger.debug("directory reconciliation left to the leading replica", metadata: ["source": "\(reconciler.source)"])
+                continue
+            }
             do {
                 let summary = try await reconciler.reconcile()
                 metrics.reconciliation(outcome: "ok", queued: summary.queued.count, unbound: summary.unbound)

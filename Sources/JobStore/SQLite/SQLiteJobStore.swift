@@ -64,6 +64,7 @@ public final class SQLiteJobStore: Sendable {
         migrator.registerMigration("v7: the console's history: names, deliveries, sync observations") { db in
             try db.execute(sql: SQLiteSchema.v7)
         }
+        migrator.registerMigration("v8: the maintenance leader") { db in try db.execute(sql: SQLiteSchema.v8) }
         return migrator
     }
 }

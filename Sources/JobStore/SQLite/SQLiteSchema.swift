@@ -134,4 +134,13 @@ enum SQLiteSchema {
         CREATE INDEX sync_observations_job ON sync_observations(job_id, seen_at);
         CREATE INDEX job_attempts_started ON job_attempts(started_at);
         """
+
+    /// The replica that runs maintenance (``LeaderElection``): one row with its holder and the claim's expiry.
+    static let v8 = """
+        CREATE TABLE leader (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            holder TEXT NOT NULL,
+            expires_at REAL NOT NULL
+        );
+        """
 }

@@ -1,0 +1,128 @@
+// PostgresJobStore: the store engine for several replicas: one PostgreSQL database through postgres-nio.
+
+public import Foundation
+public import Logging
+import PostgresNIO
+import Secrets
+public import ServiceLifecycle
+
+/// The store shared by several replicas: PostgreSQL through a `PostgresClient` pool. Its contracts are implemented
+/// one per file (`PostgresJobStore+….swift`); what differs from the SQLite engine is concurrency: writers run at
+/// once on several connections and machines, so rows are claimed with `FOR UPDATE SKIP LOCKED`, uniqueness (an
+/// address, an event id) is the database's unique indexes, and a person's intakes are serialised by a transaction
+/// advisory lock on the person.
+///
+/// The client must run (``run()``, a `Service` in the service's group) before the store answers; tools and tests
+/// use ``start(_:maximumConnections:logger:)``, which runs it for as long as the store lives.
+public final class PostgresJobStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    /// The database server's clock, which every due time and lease is on.
+    let clock = PostgresClock()
+    /// The client's run loop when the store runs it itself (``start(_:maximumConnections:logger:)``).
+    private let ownRunner: Task<Void, Never>?
+    public let location: PostgresLocation
+
+    /// A store whose client runs once ``run()`` is called.
+    public convenience init(_ location: PostgresLocation, maximumConnections: Int = 20, logger: Logger) {
+        let client = PostgresClient(
+            configuration: location.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger.forDatabaseClient)
+        self.init(client: client, location: location, runner: nil, logger: logger)
+    }
+
+    private init(client: PostgresClient, location: PostgresLocation, runner: Task<Void, Never>?, logger: Logger) {
+        self.client = client
+        self.location = location
+        self.ownRunner = runner
+        self.logger = logger.forDatabaseClient
+    }
+
+    /// The connection pool, a `Service`: the service group runs it (first, so that it stops last).
+    public var connectionPool: any Service { client }
+
+    /// A store that runs its own client until it is released, with its schema brought up to date (unless
+    /// `migrating` is false: `hirebind migrate --status` only looks): for the command line's one-off commands and
+    /// the tests.
+    public static func start(
+        _ location: PostgresLocation, maximumConnections: Int = 4, migrating: Bool = true, logger: Logger
+    ) async throws -> PostgresJobStore {
+        let client = PostgresClient(
+            configuration: location.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger.forDatabaseClient)
+        let runner = Task { await client.run() }
+        let store = PostgresJobStore(client: client, location: location, runner: runner, logger: logger)
+        if migrating { try await store.migrate() }
+        return store
+    }
+
+    /// Creates an empty database on the server `location` points at (its own database is where the statement runs).
+    public static func createDatabase(named name: String, on location: PostgresLocation, logger: Logger) async throws {
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw PostgresLocationError(reason: "a database name of letters, digits and _ only")
+        }
+        let server = try await start(location, maximumConnections: 1, migrating: false, logger: logger)
+        try await server.rows(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+    }
+
+    deinit {
+        ownRunner?.cancel()
+    }
+
+    /// Closes the connections of a store that runs its own client (``start(_:maximumConnections:migrating:logger:)``).
+    public func close() async {
+        ownRunner?.cancel()
+        await ownRunner?.value
+    }
+
+    /// Runs the connection pool until cancelled (or the service group's graceful shutdown ends it).
+    public func run() async {
+        await client.run()
+    }
+
+    /// Applies the schema versions this build knows and the database lacks, one replica at a time.
+    public func migrate() async throws {
+        try await applyMigrations()
+    }
+
+
+    /// Rows of one statement, outside a transaction.
+    @discardableResult
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        if clock.needsMeasuring { try await client.withConnection { try await clock.measure(on: $0, logger: logger) } }
+        return try await client.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws, with the error it
+    /// threw (postgres-nio's own `withTransaction` wraps it).
+    func transaction<T: Sendable>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            if clock.needsMeasuring { try await clock.measure(on: connection, logger: logger) }
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let value = try await body(PostgresTransaction(connection: connection, clock: clock, logger: logger))
+                try await connection.query("COMMIT", logger: logger)
+                return value
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+}
+
+/// A connection inside a transaction, as the store's writes use it.
+struct PostgresTransaction {
+    let connection: PostgresConnection
+    let clock: PostgresClock
+    let logger: Logger
+
+    @discardableResult
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        try await connection.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+    }
+
+    /// Waits for, then holds until the transaction ends, the lock on one person of one source: their intakes
+    /// (a hire, a rehire, an offboarding) are decided one at a time across every replica.
+    func lockPerson(source: String, employeeID: String) async throws {
+        try await rows("SELECT pg_advisory_xact_lock(\(PostgresMigrator.personLockSpace), hashtext(\(source + "\u{1F}" + employeeID)))")
+    }
+}
