@@ -33,7 +33,9 @@ public struct Stack: Sendable {
 
     public let sandbox: FeishuSandbox
     public let receiver: CallbackReceiver
-    public let store: SQLiteJobStore
+    public let store: any HireBindStore
+    /// The store as SQLite (every stack but ``replicas(_:_:_:)``'s), for tests of the file itself.
+    public var sqlite: SQLiteJobStore { store as! SQLiteJobStore }
     public let serviceURL: String
     /// The admin listener: the admin API, `/metrics`, health.
     public let adminURL: String

@@ -140,7 +140,7 @@ import Testing
                 return try await stack.postFeishuEvent(Stack.feishuEvent("contact.user.created_v3", eventID: id, event: person))
             }
             let storedStatus = source == "feishu" ? 200 : 202
-            try await stack.store.pool.writeWithoutTransaction { db in
+            try await stack.sqlite.pool.writeWithoutTransaction { db in
                 let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
                 try db.execute(sql: "PRAGMA max_page_count = \(pages)")
             }
@@ -155,7 +155,7 @@ import Testing
                 }
                 return try await group.reduce(into: [String: Answered]()) { $0[$1.0] = $1.1 }
             }
-            try await stack.store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
+            try await stack.sqlite.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
             let refused = ids.filter { answers[$0]?.status == 503 }
             #expect(!refused.isEmpty, "the store filled up before the last event")
             for id in refused {

@@ -1,0 +1,72 @@
+// PostgresReplicaTests: what only an engine shared by several processes must do: several stores (connection
+// pools, as replicas have) on one real PostgreSQL database.
+
+import Foundation
+import HireBindCore
+import HireBindTesting
+import JobStore
+import Logging
+import Synchronization
+import Testing
+
+@Suite struct PostgresReplicaTests {
+    static let logger = Logger(label: "replicas")
+
+    /// Replicas that start together on an empty database: one applies the schema, the others wait for its lock
+    /// and find it done.
+    @Test func replicasStartingTogetherMigrateOnce() async throws {
+        let database = try await PostgresFixture.freshDatabase()
+        let stores = try await withThrowingTaskGroup(of: PostgresJobStore.self) { group in
+            for _ in 0..<3 { group.addTask { try await PostgresJobStore.start(database, logger: Self.logger) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for store in stores {
+            #expect(try await store.schemaVersions().allSatisfy { $0.applied && !$0.unknownToThisBuild })
+        }
+    }
+
+    /// Two replicas leasing at once from one queue never get the same job.
+    @Test func twoReplicasNeverLeaseTheSameJob() async throws {
+        let database = try await PostgresFixture.freshDatabase()
+        let first = try await PostgresJobStore.start(database, logger: Self.logger)
+        let second = try await PostgresJobStore.start(database, logger: Self.logger)
+        let now = Date()
+        for index in 0..<60 {
+            _ = try await first.enqueueBind(
+                NewBindJob(
+                    source: "hr", eventID: "e\(index)", employeeID: "E\(index)", feishuUserID: "ou_\(index)",
+                    exchangeAccount: "p\(index)@example.com", adminAccount: "admin@example.com", userIDType: "open_id", callbackURL: nil,
+                    namingTrace: nil, receivedAt: now))
+        }
+        let leased = try await withThrowingTaskGroup(of: [String].self) { group in
+            for store in [first, second, first, second] {
+                group.addTask {
+                    var ids: [String] = []
+                    while let lease = try await store.leaseJob(for: 60, now: now) { ids.append(lease.job.id) }
+                    return ids
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(leased.count == 60)
+        #expect(Set(leased).count == 60)
+    }
+
+    /// A job one replica takes in wakes another that listens, without waiting for its poll.
+    @Test(.timeLimit(.minutes(1))) func newWorkIsAnnouncedToOtherReplicas() async throws {
+        let database = try await PostgresFixture.freshDatabase()
+        let writer = try await PostgresJobStore.start(database, logger: Self.logger)
+        let listener = try await PostgresJobStore.start(database, logger: Self.logger)
+        let heard = Mutex<[QueuedWork]>([])
+        let listening = Task { try await listener.listenForWork { work in heard.withLock { $0.append(work) } } }
+        defer { listening.cancel() }
+        // LISTEN is in place once the listener's connection has said so; give it a moment, then write.
+        try await Task.sleep(for: .milliseconds(300))
+        _ = try await writer.enqueueBind(
+            NewBindJob(
+                source: "hr", eventID: "e1", employeeID: "E1", feishuUserID: "ou_1", exchangeAccount: "p1@example.com",
+                adminAccount: "admin@example.com", userIDType: "open_id", callbackURL: nil, namingTrace: nil, receivedAt: Date()))
+        for _ in 0..<100 where heard.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(heard.withLock { $0 } == [.jobs])
+    }
+}
