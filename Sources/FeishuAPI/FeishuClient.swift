@@ -26,19 +26,28 @@ public struct FeishuClient: Sendable {
 
     /// The limiters of the methods the client calls.
     public struct RateLimiters: Sendable {
-        public var create: SlidingWindowRateLimiter
-        public var get: SlidingWindowRateLimiter
-        public var delete: SlidingWindowRateLimiter
-        public var batchGetID: SlidingWindowRateLimiter
+        public var create: any RateLimiting
+        public var get: any RateLimiting
+        public var delete: any RateLimiting
+        public var batchGetID: any RateLimiting
         /// The contact API's directory reads (departments and their people).
-        public var directory: SlidingWindowRateLimiter
+        public var directory: any RateLimiting
 
+        /// The methods by the names ``init(_:)`` passes.
+        public static let methods = ["create", "get", "delete", "batch_get_id", "directory"]
+
+        /// One process's limiters.
         public init(limits: [SlidingWindowRateLimiter.Limit] = SlidingWindowRateLimiter.feishuExchangeBindings) {
-            create = SlidingWindowRateLimiter(limits: limits)
-            get = SlidingWindowRateLimiter(limits: limits)
-            delete = SlidingWindowRateLimiter(limits: limits)
-            batchGetID = SlidingWindowRateLimiter(limits: limits)
-            directory = SlidingWindowRateLimiter(limits: limits)
+            self.init { _ in SlidingWindowRateLimiter(limits: limits) }
+        }
+
+        /// Each method's limiter made by `limiter`, given the method's name (one of ``methods``).
+        public init(_ limiter: (String) -> any RateLimiting) {
+            create = limiter("create")
+            get = limiter("get")
+            delete = limiter("delete")
+            batchGetID = limiter("batch_get_id")
+            directory = limiter("directory")
         }
     }
 
@@ -169,7 +178,7 @@ public struct FeishuClient: Sendable {
         query: [(String, String)],
         body: Data?,
         accessToken: Secret,
-        rateLimiter: SlidingWindowRateLimiter
+        rateLimiter: any RateLimiting
     ) async throws(FeishuCallError) -> FeishuAnswer<Payload> {
         var url = baseURL + path
         if !query.isEmpty {
@@ -183,11 +192,13 @@ public struct FeishuClient: Sendable {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
 
-        let ticket: SlidingWindowRateLimiter.Ticket
+        let ticket: RateLimitTicket
         do {
             ticket = try await rateLimiter.acquire()
-        } catch {
+        } catch is CancellationError {
             throw .transport("cancelled while waiting for the rate limiter")
+        } catch {
+            throw .transport("the rate limiter cannot book the call: \(error)")
         }
 
         let response: HTTPClientResponse

@@ -7,7 +7,7 @@
 /// earlier than `window` after the (n-limit)-th call *answered*: whatever the network delays, their arrivals
 /// are at least `window` apart. A call whose (n-limit)-th predecessor is still in flight waits for it.
 /// Several limits apply together (Feishu: 50 per second and 1000 per minute).
-public actor SlidingWindowRateLimiter {
+public actor SlidingWindowRateLimiter: RateLimiting {
     public struct Limit: Sendable, Hashable {
         public var limit: Int
         public var window: Duration
@@ -19,9 +19,7 @@ public actor SlidingWindowRateLimiter {
     }
 
     /// A booked call; hand it back to ``finish(_:)`` when its answer (or failure) is in.
-    public struct Ticket: Sendable, Hashable {
-        let sequence: Int
-    }
+    public typealias Ticket = RateLimitTicket
 
     /// Feishu's exchange binding limits, 50/s and 1000/min, with a little margin for the two clocks, and the
     /// minute's calls spread over the minute: at most 50 in any 3.015 s (the minute's pace), so a long queue
@@ -42,8 +40,8 @@ public actor SlidingWindowRateLimiter {
     private let limits: [Limit]
     private let clock = ContinuousClock()
     /// The latest calls, oldest first; never more than the largest limit.
-    private var calls: [(sequence: Int, start: ContinuousClock.Instant, end: ContinuousClock.Instant?)] = []
-    private var nextSequence = 0
+    private var calls: [(sequence: Int64, start: ContinuousClock.Instant, end: ContinuousClock.Instant?)] = []
+    private var nextSequence: Int64 = 0
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     public init(limits: [Limit]) {
@@ -75,7 +73,7 @@ public actor SlidingWindowRateLimiter {
     }
 
     func finish(_ ticket: Ticket, at instant: ContinuousClock.Instant) {
-        if let index = calls.firstIndex(where: { $0.sequence == ticket.sequence }) {
+        if let index = calls.firstIndex(where: { $0.sequence == ticket.id }) {
             calls[index].end = max(instant, calls[index].start)
         }
         let waiting = waiters
@@ -90,9 +88,9 @@ public actor SlidingWindowRateLimiter {
             guard let end = calls[calls.count - limit.limit].end else { return .waitForEarlierCall }
             slot = max(slot, end + limit.window)
         }
-        let ticket = Ticket(sequence: nextSequence)
+        let ticket = Ticket(id: nextSequence)
         nextSequence += 1
-        calls.append((ticket.sequence, slot, nil))
+        calls.append((ticket.id, slot, nil))
         let keep = limits.map(\.limit).max() ?? 0
         if calls.count > keep { calls.removeFirst(calls.count - keep) }
         return .booked(ticket, slot)

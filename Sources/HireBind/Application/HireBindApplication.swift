@@ -42,7 +42,11 @@ public enum HireBindApplication {
         // One intake for the routes, the bind worker's id-only stage and the reconciliation.
         let intake = jobIntake(configuration: configuration, namer: namer, store: store, shared: shared)
         let feishuSettings = configuration.feishu
-        let feishu = FeishuClient(httpClient: httpClient, hosts: feishuSettings.hosts, timeoutSeconds: feishuSettings.timeoutSeconds, logger: logger)
+        // Several replicas on one store share one Feishu budget; one process keeps its own.
+        let rateLimiters = (store as? any SharedCallWindows).map { SharedRateLimiter.rateLimiters($0, logger: logger) } ?? .init()
+        let feishu = FeishuClient(
+            httpClient: httpClient, hosts: feishuSettings.hosts, timeoutSeconds: feishuSettings.timeoutSeconds, rateLimiters: rateLimiters,
+            logger: logger)
         let tokens = userAccessTokens(
             feishuSettings, secrets: secrets, store: store, httpClient: httpClient, health: shared.health, metrics: metrics, logger: logger)
         let tenantTokens = secrets.feishuApp.map { app in

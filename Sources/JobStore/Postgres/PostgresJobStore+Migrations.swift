@@ -8,9 +8,11 @@ import PostgresNIO
 /// replicas starting together wait for each other, and the second finds the work done. DDL is transactional in
 /// PostgreSQL, so a version either applies whole or not at all.
 enum PostgresMigrator {
-    /// The advisory lock key spaces (the first half of a two-key lock): the migration, and a person's intakes.
+    /// The advisory lock key spaces (the first half of a two-key lock): the migration, a person's intakes, a method's calls.
     static let migrationLockSpace: Int32 = 0x6862_0001
     static let personLockSpace: Int32 = 0x6862_0002
+    /// A Feishu method's call bookings (``SharedCallWindows``).
+    static let callWindowLockSpace: Int32 = 0x6862_0003
 
     static let ledger = """
         CREATE TABLE IF NOT EXISTS hirebind_schema_versions (

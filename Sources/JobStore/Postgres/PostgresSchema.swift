@@ -9,7 +9,7 @@ import Foundation
 /// unique index on `lower(address)`; history rows have an identity column for their order.
 enum PostgresSchema {
     static let versions: [(version: Int, name: String, sql: String)] = [
-        (1, "jobs, intakes, the address ledger, attempts, callbacks and their deliveries, sync looks, the user token, the leader", v1)
+        (1, "jobs, intakes, the address ledger, attempts, callbacks and their deliveries, sync looks, the user token, the leader, Feishu calls", v1)
     ]
 
     /// A version's statements, split at the semicolons that end a line.
@@ -142,6 +142,14 @@ enum PostgresSchema {
             refresh_held_until timestamptz,
             updated_at timestamptz NOT NULL
         );
+
+        CREATE TABLE feishu_calls (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            method text NOT NULL,
+            started_at timestamptz NOT NULL,
+            answered_at timestamptz
+        );
+        CREATE INDEX feishu_calls_method ON feishu_calls (method, started_at);
 
         CREATE TABLE leader (
             id bigint PRIMARY KEY CHECK (id = 1),
