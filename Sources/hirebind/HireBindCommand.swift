@@ -69,7 +69,8 @@ struct CheckConfig: AsyncParsableCommand {
         let configuration = try HireBindConfiguration.load(path: config)
         _ = try ServiceSecrets.resolve(configuration, environment: ProcessInfo.processInfo.environment)
         _ = try NamingRules.namer(configuration.naming)
-        print("\(config): OK (\(configuration.sources.count) source(s), store \(configuration.database.path))")
+        let store = try StoreLocation.of(configuration.database, environment: ProcessInfo.processInfo.environment)
+        print("\(config): OK (\(configuration.sources.count) source(s), store \(store))")
         for line in configuration.advice() { print("advice: \(line)") }
     }
 }

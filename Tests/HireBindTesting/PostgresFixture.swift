@@ -29,6 +29,36 @@ public enum PostgresFixture {
         throw PostgresFixtureError(message: "PostgreSQL did not start (scripts/bootstrap installs it): \(lastError)")
     }
 
+    /// A server of its own (not the one shared by the process's tests), for a test that kills and restarts it;
+    /// stopped when the process exits.
+    public struct PrivateServer: Sendable {
+        public let location: PostgresLocation
+        let directory: String
+
+        /// SIGKILLs every server process at once, as a power cut would.
+        public func kill() async throws {
+            let (status, output) = await SlapdFixture.run(PostgresFixture.script, ["kill", directory])
+            guard status == 0 else { throw PostgresFixtureError(message: "pg-fixture kill: \(output)") }
+        }
+
+        /// Starts the server again; it recovers from its write-ahead log.
+        public func restart() async throws {
+            let (status, output) = await SlapdFixture.run(PostgresFixture.script, ["restart", directory])
+            guard status == 0 else { throw PostgresFixtureError(message: "pg-fixture restart: \(output)") }
+        }
+    }
+
+    public static func privateServer() async throws -> PrivateServer {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-pg-\(UUID().uuidString)").path
+        let port = Int.random(in: 40_000...49_999)
+        let (status, output) = await SlapdFixture.run(
+            script, ["start", directory, "\(port)", "--watch", "\(ProcessInfo.processInfo.processIdentifier)"])
+        guard status == 0, let line = output.split(separator: "\n").first(where: { $0.hasPrefix("DATABASE_URL=") }) else {
+            throw PostgresFixtureError(message: "PostgreSQL did not start: \(output)")
+        }
+        return PrivateServer(location: try PostgresLocation(url: String(line.dropFirst("DATABASE_URL=".count))), directory: directory)
+    }
+
     /// A new, empty database on the test server.
     public static func freshDatabase() async throws -> PostgresLocation {
         let server = try await server.value

@@ -70,3 +70,53 @@ import Testing
         #expect(heard.withLock { $0 } == [.jobs])
     }
 }
+
+@Suite struct PostgresRestartTests {
+    /// The server dies (every process SIGKILLed) while callers are mid-transaction, and comes back: every call
+    /// in flight fails or completes, none hangs, and the store works again.
+    @Test(.timeLimit(.minutes(1))) func callsInFlightWhenTheServerDiesFailAndTheStoreRecovers() async throws {
+        let server = try await PostgresFixture.privateServer()
+        let store = try await PostgresJobStore.start(server.location, maximumConnections: 6, logger: Logger(label: "restart"))
+        let stop = ContinuousClock.now + .seconds(4)
+        let outcomes = try await withThrowingTaskGroup(of: (done: Int, failed: Int).self) { group in
+            for caller in 0..<8 {
+                group.addTask {
+                    var done = 0, failed = 0, index = 0
+                    while ContinuousClock.now < stop {
+                        index += 1
+                        do {
+                            _ = try await store.enqueueBind(
+                                NewBindJob(
+                                    source: "hr", eventID: "c\(caller)-\(index)", employeeID: "E\(caller)-\(index)", feishuUserID: "ou",
+                                    exchangeAccount: "p\(caller)-\(index)@example.com", adminAccount: "a@example.com", userIDType: "open_id",
+                                    callbackURL: nil, receivedAt: Date()))
+                            if case .booked(let id) = try await store.bookCall(
+                                method: "create", limits: [CallWindowLimit(limit: 1000, seconds: 1)], now: Date())
+                            {
+                                try await store.callAnswered(id: id, now: Date())
+                            }
+                            done += 1
+                        } catch {
+                            failed += 1
+                            try await Task.sleep(for: .milliseconds(50))
+                        }
+                    }
+                    return (done, failed)
+                }
+            }
+            try await Task.sleep(for: .seconds(1))
+            try await server.kill()
+            try await Task.sleep(for: .milliseconds(500))
+            try await server.restart()
+            return try await group.reduce(into: [(done: Int, failed: Int)]()) { $0.append($1) }
+        }
+        #expect(outcomes.count == 8)
+        #expect(outcomes.map(\.failed).reduce(0, +) > 0)
+        // Back to work: a write after the restart succeeds.
+        let after = try await store.enqueueBind(
+            NewBindJob(
+                source: "hr", eventID: "after", employeeID: "E-after", feishuUserID: "ou", exchangeAccount: "after@example.com",
+                adminAccount: "a@example.com", userIDType: "open_id", callbackURL: nil, receivedAt: Date()))
+        guard case .created = after else { Issue.record("after the restart: \(after)"); return }
+    }
+}

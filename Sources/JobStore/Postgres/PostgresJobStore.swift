@@ -96,13 +96,16 @@ public final class PostgresJobStore: Sendable {
     func transaction<T: Sendable>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             if clock.needsMeasuring { try await clock.measure(on: connection, logger: logger) }
-            try await connection.query("BEGIN", logger: logger)
+            let tx = PostgresTransaction(connection: connection, clock: clock, logger: logger)
+            try await tx.rows("BEGIN")
             do {
-                let value = try await body(PostgresTransaction(connection: connection, clock: clock, logger: logger))
-                try await connection.query("COMMIT", logger: logger)
+                let value = try await body(tx)
+                try await tx.rows("COMMIT")
                 return value
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                // Not on a connection that is gone: the server rolled back already, and a statement written to a
+                // closed channel is never answered.
+                if !connection.isClosed { _ = try? await tx.rows("ROLLBACK") }
                 throw error
             }
         }
@@ -115,9 +118,12 @@ struct PostgresTransaction {
     let clock: PostgresClock
     let logger: Logger
 
+    /// Runs one statement; on a connection that has closed (the server died mid-transaction), throws at once:
+    /// postgres-nio never answers a statement written to a closed channel.
     @discardableResult
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
-        try await connection.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+        guard !connection.isClosed else { throw PostgresConnectionLost() }
+        return try await connection.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
     }
 
     /// Waits for, then holds until the transaction ends, the lock on one person of one source: their intakes
@@ -125,4 +131,10 @@ struct PostgresTransaction {
     func lockPerson(source: String, employeeID: String) async throws {
         try await rows("SELECT pg_advisory_xact_lock(\(PostgresMigrator.personLockSpace), hashtext(\(source + "\u{1F}" + employeeID)))")
     }
+}
+
+/// The connection of a transaction closed under it (the server stopped or the network failed): the transaction
+/// did not commit.
+struct PostgresConnectionLost: Error, CustomStringConvertible {
+    var description: String { "the connection to PostgreSQL was lost; the transaction did not commit" }
 }
