@@ -2,6 +2,7 @@
 
 import Foundation
 import HireBind
+import JobStore
 import Synchronization
 
 #if canImport(Glibc)
@@ -65,6 +66,22 @@ final class ProgressBar: Sendable {
         if due {
             output.write(
                 Data("\(indent)binding: \(progress.done)/\(progress.total) (\(100 * progress.done / progress.total) %), \(counts)\n".utf8))
+        }
+    }
+
+    /// A store moved to PostgreSQL: one bar per table. Off a terminal, a line per tenth of each table.
+    func show(_ progress: SQLiteToPostgres.Progress) {
+        let counts = progress.table
+        guard progress.total > 0 else {
+            output.write(Data("\(indent)\(counts): nothing to copy\n".utf8))
+            return
+        }
+        if isTerminal {
+            redraw(done: progress.copied, total: progress.total, counts)
+        } else if progress.copied == 0 || progress.copied == progress.total
+            || progress.copied / max(1, progress.total / 10) != (progress.copied - 1) / max(1, progress.total / 10)
+        {
+            output.write(Data("\(indent)\(counts): \(progress.copied)/\(progress.total) (\(100 * progress.copied / progress.total) %)\n".utf8))
         }
     }
 

@@ -8,6 +8,8 @@ extension PostgresJobStore: WorkAnnouncements {
 
     public func listenForWork(_ heard: @escaping @Sendable (QueuedWork) -> Void) async throws {
         try await client.withConnection { connection in
+            // Not on a connection that is already gone: the LISTEN would never be answered.
+            guard !connection.isClosed else { throw PostgresConnectionLost() }
             for try await notification in try await connection.listen(Self.workChannel) {
                 if let work = QueuedWork(rawValue: notification.payload) { heard(work) }
             }

@@ -84,11 +84,13 @@ public final class PostgresJobStore: Sendable {
     }
 
 
-    /// Rows of one statement, outside a transaction.
+    /// Rows of one statement, outside a transaction (on a connection checked to be open, as in a transaction).
     @discardableResult
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
-        if clock.needsMeasuring { try await client.withConnection { try await clock.measure(on: $0, logger: logger) } }
-        return try await client.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+        try await client.withConnection { connection in
+            if clock.needsMeasuring { try await clock.measure(on: connection, logger: logger) }
+            return try await PostgresTransaction(connection: connection, clock: clock, logger: logger).rows(query)
+        }
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws, with the error it
