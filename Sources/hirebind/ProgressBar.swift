@@ -71,6 +71,7 @@ final class ProgressBar: Sendable {
 
     /// A store moved to PostgreSQL: one bar per table. Off a terminal, a line per tenth of each table.
     func show(_ progress: SQLiteToPostgres.Progress) {
+        fflush(nil)
         let counts = progress.table
         guard progress.total > 0 else {
             output.write(Data("\(indent)\(counts): nothing to copy\n".utf8))
