@@ -87,6 +87,7 @@ public struct FeishuSandbox: Sendable {
                 "admitted_create_calls": times.count,
                 "rate_limited_calls": await self.state.rateLimitedCalls,
                 "bindings": await self.state.allBindings().count,
+                "refreshes_granted": await self.state.refreshesGranted,
             ]
             if let first = times.first, let last = times.last {
                 stats["first_call_at"] = first.timeIntervalSince1970

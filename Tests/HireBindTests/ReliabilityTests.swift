@@ -83,15 +83,16 @@ import Testing
 
     @Test func slowCallKeepsItsLeaseAndIsNotDoubled() async throws {
         // The lease is shorter than the call: without renewal the second worker would take the job over and call again.
-        // A renewal every 0.4 s leaves 0.8 s of slack; the Feishu timeout is far above the call (with the stack's
-        // 2 s, a loaded machine timed the 1.8-s call out and the retry reconciled it).
+        // A renewal every second leaves 2 s of slack (with 0.8 s, the full suite's load, PostgreSQL servers included,
+        // once delayed a renewal past the lease); the Feishu timeout is far above the call (with the stack's 2 s, a
+        // loaded machine timed the call out and the retry reconciled it).
         try await Stack.with(
             .init {
-                $0.worker = WorkerSettings(concurrency: 2, leaseSeconds: 1.2, pollSeconds: 0.05)
-                $0.feishuTimeoutSeconds = 10
+                $0.worker = WorkerSettings(concurrency: 2, leaseSeconds: 3, pollSeconds: 0.05)
+                $0.feishuTimeoutSeconds = 15
             }
         ) { stack in
-            await stack.sandbox.state.inject([.delay(seconds: 1.8)])
+            await stack.sandbox.state.inject([.delay(seconds: 4)])
             let answer = try await stack.postWebhook(Stack.event("evt-slow"))
             let detail = try await stack.finishedJob(try #require(answer.json["job_id"] as? String))
             #expect((detail["job"] as? [String: Any])?["status"] as? String == "succeeded")
