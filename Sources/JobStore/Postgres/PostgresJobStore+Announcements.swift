@@ -7,6 +7,10 @@ extension PostgresJobStore: WorkAnnouncements {
     static let workChannel = "hirebind_work"
 
     public func listenForWork(_ heard: @escaping @Sendable (QueuedWork) -> Void) async throws {
+        try await PostgresStoreError.reporting { try await listen(heard) }
+    }
+
+    private func listen(_ heard: @escaping @Sendable (QueuedWork) -> Void) async throws {
         try await client.withConnection { connection in
             // Not on a connection that is already gone: the LISTEN would never be answered.
             guard !connection.isClosed else { throw PostgresConnectionLost() }

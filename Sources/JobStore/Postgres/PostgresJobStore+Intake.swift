@@ -173,7 +173,7 @@ extension PostgresJobStore: IntakeLedger {
             return try await transaction(body)
         } catch let held as PostgresAddressHeld {
             return .addressTaken(held.address)
-        } catch let error as PSQLError where error.isUniqueViolation(constraint: "intakes_pkey") {
+        } catch let error as PostgresStoreError where error.isUniqueViolation(constraint: "intakes_pkey") {
             if let first = try await receipt(source: source, eventID: eventID) { return .duplicate(first) }
             throw error
         }
@@ -210,12 +210,4 @@ extension PostgresJobStore: IntakeLedger {
 /// Thrown inside the intake's transaction to roll the job row back when its address is held.
 struct PostgresAddressHeld: Error {
     var address: String
-}
-
-extension PSQLError {
-    /// A unique index refused a row (SQLSTATE 23505), of this constraint when one is named.
-    func isUniqueViolation(constraint: String? = nil) -> Bool {
-        guard serverInfo?[.sqlState] == "23505" else { return false }
-        return constraint == nil || serverInfo?[.constraintName] == constraint
-    }
 }

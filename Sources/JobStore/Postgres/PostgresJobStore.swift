@@ -87,15 +87,21 @@ public final class PostgresJobStore: Sendable {
     /// Rows of one statement, outside a transaction (on a connection checked to be open, as in a transaction).
     @discardableResult
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
-        try await client.withConnection { connection in
-            if clock.needsMeasuring { try await clock.measure(on: connection, logger: logger) }
-            return try await PostgresTransaction(connection: connection, clock: clock, logger: logger).rows(query)
+        try await PostgresStoreError.reporting {
+            try await client.withConnection { connection in
+                if clock.needsMeasuring { try await clock.measure(on: connection, logger: logger) }
+                return try await PostgresTransaction(connection: connection, clock: clock, logger: logger).rows(query)
+            }
         }
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws, with the error it
     /// threw (postgres-nio's own `withTransaction` wraps it).
     func transaction<T: Sendable>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
+        try await PostgresStoreError.reporting { try await inTransaction(body) }
+    }
+
+    private func inTransaction<T: Sendable>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             if clock.needsMeasuring { try await clock.measure(on: connection, logger: logger) }
             let tx = PostgresTransaction(connection: connection, clock: clock, logger: logger)
