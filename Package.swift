@@ -187,7 +187,9 @@ let package = Package(
         // HTTP stack's floor, collecting a body and answering 202 (bench-intake).
         .executableTarget(
             name: "BenchQueue",
-            dependencies: ["JobStore", "HireBindCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "JobStore", "HireBindCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/BenchQueue", swiftSettings: swiftSettings),
         .executableTarget(
             name: "BenchHelloWorld", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],

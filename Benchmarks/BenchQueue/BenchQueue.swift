@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import HireBindCore
 import JobStore
+import Logging
 
 /// `scripts/bench-queue`: for each backlog size, a fresh SQLite store (the real schema, through `SQLiteJobStore`)
 /// is filled in bulk with that many due queued jobs, as many finished ones, a tenth as many pending callbacks and
@@ -19,6 +20,13 @@ import JobStore
             _ = try SQLiteJobStore(path: arguments[1])
             try fillLive(path: arguments[1], size: size)
             print("filled \(arguments[1]) with \(size) queued jobs")
+            return
+        }
+        // `postgres URL SIZE`: the same timings against a PostgreSQL database scripts/bench-queue filled with SIZE.
+        if arguments.first == "postgres", arguments.count == 3, let size = Int(arguments[2]) {
+            let store = try await PostgresJobStore.start(try PostgresLocation(url: arguments[1]), logger: Logger(label: "bench-queue"))
+            report([(size, try await time(store))])
+            await store.close()
             return
         }
         let sizes = arguments.compactMap { Int($0) }
@@ -90,7 +98,7 @@ import JobStore
     }
 
     /// Each claim and settle, `rounds` times, through the store's API; settled work leaves the due set.
-    static func time(_ store: SQLiteJobStore) async throws -> [String: [Double]] {
+    static func time(_ store: any JobQueue & CallbackOutbox & SyncCheckQueue) async throws -> [String: [Double]] {
         var timings: [String: [Double]] = [:]
         func measure<T>(_ name: String, _ body: () async throws -> T) async rethrows -> T {
             let start = ContinuousClock.now

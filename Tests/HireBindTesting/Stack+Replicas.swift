@@ -16,12 +16,7 @@ extension Stack {
     /// what a deployment behind a load balancer is. `stacks[i]` talks to replica `i`.
     public static func replicas(_ count: Int, _ options: Options = Options(), _ body: @Sendable ([Stack]) async throws -> Void) async throws {
         let logger = options.logger
-        var sandboxConfiguration = SandboxConfiguration(superAdminTokens: [feishuToken], usersNotInTenant: options.usersNotInTenant)
-        sandboxConfiguration.appID = appID
-        sandboxConfiguration.appSecret = appSecret
-        options.sandboxSettings(&sandboxConfiguration)
-        let sandbox = FeishuSandbox(configuration: sandboxConfiguration)
-        let receiver = CallbackReceiver(secret: callbackSecret, failFirst: options.receiverFailFirst)
+        let (sandbox, receiver) = peers(options)
         let database = try await PostgresFixture.freshDatabase()
         let sandboxPort = PortAnnouncement(), receiverPort = PortAnnouncement()
         let helpers: [any Service] = [

@@ -135,15 +135,19 @@ public struct Stack: Sendable {
         return settings
     }
 
-    /// Runs `body` with a fresh stack; everything is shut down afterwards.
-    public static func with(_ options: Options = Options(), _ body: @Sendable (Stack) async throws -> Void) async throws {
-        let logger = options.logger
+    /// The Feishu sandbox and the HR callback receiver `options` describe (not yet listening).
+    static func peers(_ options: Options) -> (FeishuSandbox, CallbackReceiver) {
         var sandboxConfiguration = SandboxConfiguration(superAdminTokens: [feishuToken], usersNotInTenant: options.usersNotInTenant)
         sandboxConfiguration.appID = appID
         sandboxConfiguration.appSecret = appSecret
         options.sandboxSettings(&sandboxConfiguration)
-        let sandbox = FeishuSandbox(configuration: sandboxConfiguration)
-        let receiver = CallbackReceiver(secret: callbackSecret, failFirst: options.receiverFailFirst)
+        return (FeishuSandbox(configuration: sandboxConfiguration), CallbackReceiver(secret: callbackSecret, failFirst: options.receiverFailFirst))
+    }
+
+    /// Runs `body` with a fresh stack; everything is shut down afterwards.
+    public static func with(_ options: Options = Options(), _ body: @Sendable (Stack) async throws -> Void) async throws {
+        let logger = options.logger
+        let (sandbox, receiver) = peers(options)
         if options.routerOnly {
             // Nothing listens: the configuration's Feishu and callback URLs are never called.
             let configuration = configuration(options, feishuPort: 9, callbackPort: 9)
