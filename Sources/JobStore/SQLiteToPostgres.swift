@@ -117,10 +117,12 @@ public struct SQLiteToPostgres: Sendable {
         var copied = 0
         progress(Progress(table: table.name, copied: 0, total: total))
         while true {
-            let rows = try await source.pool.read { db in
+            let after = lastRowID
+            // GRDB's rows are not Sendable: the batch is read on this task (a one-off command, one reader).
+            let rows = try source.pool.read { db in
                 try Row.fetchAll(
                     db, sql: "SELECT rowid AS hb_rowid, \(names.joined(separator: ", ")) FROM \(table.name) WHERE rowid > ? ORDER BY rowid LIMIT ?",
-                    arguments: [lastRowID, Self.batch])
+                    arguments: [after, Self.batch])
             }
             guard let last = rows.last else { break }
             lastRowID = last["hb_rowid"]

@@ -1,6 +1,6 @@
 // StoreLocation: which store engine the configuration selects, and opening it for the service or for a command.
 
-public import Foundation
+import Foundation
 public import JobStore
 public import Logging
 import Secrets

@@ -14,8 +14,10 @@ extension PostgresJobStore: WorkAnnouncements {
         try await client.withConnection { connection in
             // Not on a connection that is already gone: the LISTEN would never be answered.
             guard !connection.isClosed else { throw PostgresConnectionLost() }
-            for try await notification in try await connection.listen(Self.workChannel) {
-                if let work = QueuedWork(rawValue: notification.payload) { heard(work) }
+            try await connection.listen(on: Self.workChannel) { notifications in
+                for try await notification in notifications {
+                    if let work = QueuedWork(rawValue: notification.payload) { heard(work) }
+                }
             }
         }
     }

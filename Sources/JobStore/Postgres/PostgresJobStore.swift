@@ -1,6 +1,6 @@
 // PostgresJobStore: the store engine for several replicas: one PostgreSQL database through postgres-nio.
 
-public import Foundation
+import Foundation
 public import Logging
 import PostgresNIO
 import Secrets
