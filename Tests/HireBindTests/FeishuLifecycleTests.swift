@@ -16,7 +16,8 @@ import Testing
     static let followSync = SyncSettings(follow: true, firstPollSeconds: 0.2, maxPollSeconds: 0.4, deadlineHours: 1)
 
     func results(_ stack: Stack, count: Int) async throws -> [[String: Any]] {
-        let deliveries = await stack.receiver.inbox.waitFor(count: count, seconds: 15)
+        // Generous: under the full suite's load (PostgreSQL servers beside it) 15 s once was not enough.
+        let deliveries = await stack.receiver.inbox.waitFor(count: count, seconds: 40)
         return try deliveries.map { try #require(try JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any]) }
     }
 
