@@ -237,8 +237,8 @@ public enum HireBindApplication {
     }
 
     /// Runs the service until SIGTERM or SIGINT: opens the store, serves, drains, closes the HTTP client.
-    /// The store's own services (PostgreSQL's connection pool) run first and stop last; `alongside` runs next
-    /// (the dry run's in-process Feishu sandbox).
+    /// The store's own services (PostgreSQL's connection pool) run beside the group and are left to end with the
+    /// process; `alongside` runs first in the group (the dry run's in-process Feishu sandbox).
     public static func run(
         configuration: HireBindConfiguration, environment: [String: String], alongside: [any Service] = [], logger: Logger
     ) async throws {
@@ -256,8 +256,18 @@ public enum HireBindApplication {
                     logger.info("hirebind admin listening", metadata: ["host": "\(configuration.admin.host)", "port": "\(port)"])
                 })
             var groupConfiguration = ServiceGroupConfiguration(
-                services: storeServices + alongside + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                services: alongside + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.worker.drainSeconds * 1000))
+            // The store's connection pool runs beside the group, not in it, and outlives it: every service that
+            // writes has finished when the group returns. postgres-nio's pool can take minutes to wind down after
+            // the server went away and came back (the replica crash test saw a SIGTERM not end within 60 s), and a
+            // drained replica must exit; the pool's connections close with the process.
+            let pool = Task {
+                await withDiscardingTaskGroup { group in
+                    for service in storeServices { group.addTask { try? await service.run() } }
+                }
+            }
+            defer { pool.cancel() }
             try await ServiceGroup(configuration: groupConfiguration).run()
         }
     }
