@@ -18,7 +18,9 @@ public final class PostgresJobStore: Sendable {
     let client: PostgresClient
     let logger: Logger
     /// The database server's clock, which every due time and lease is on.
-    let clock = PostgresClock()
+    let clock: PostgresClock
+    /// Group commit of this replica's intakes.
+    let intakes: PostgresIntakeBatcher
     /// The client's run loop when the store runs it itself (``start(_:maximumConnections:logger:)``).
     private let ownRunner: Task<Void, Never>?
     public let location: PostgresLocation
@@ -31,10 +33,16 @@ public final class PostgresJobStore: Sendable {
     }
 
     private init(client: PostgresClient, location: PostgresLocation, runner: Task<Void, Never>?, logger: Logger) {
+        let clock = PostgresClock()
+        let logger = logger.forDatabaseClient
         self.client = client
         self.location = location
         self.ownRunner = runner
-        self.logger = logger.forDatabaseClient
+        self.logger = logger
+        self.clock = clock
+        self.intakes = PostgresIntakeBatcher(logger: logger) { intakes in
+            try await Self.send(intakes, client: client, clock: clock, logger: logger)
+        }
     }
 
     /// The connection pool, a `Service`: the service group runs it (first, so that it stops last).
@@ -87,10 +95,18 @@ public final class PostgresJobStore: Sendable {
     /// Rows of one statement, outside a transaction (on a connection checked to be open, as in a transaction).
     @discardableResult
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        try await Self.rows(query, client: client, clock: clock, logger: logger)
+    }
+
+    /// Rows of one statement, its times on the database's clock once that is measured.
+    @discardableResult
+    static func rows(
+        _ query: @autoclosure () throws -> PostgresQuery, client: PostgresClient, clock: PostgresClock, logger: Logger
+    ) async throws -> [PostgresRandomAccessRow] {
         try await PostgresStoreError.reporting {
             try await client.withConnection { connection in
                 if clock.needsMeasuring { try await clock.measure(on: connection, logger: logger) }
-                return try await PostgresTransaction(connection: connection, clock: clock, logger: logger).rows(query)
+                return try await PostgresTransaction(connection: connection, clock: clock, logger: logger).rows(try query())
             }
         }
     }
@@ -132,12 +148,6 @@ struct PostgresTransaction {
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
         guard !connection.isClosed else { throw PostgresConnectionLost() }
         return try await connection.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
-    }
-
-    /// Waits for, then holds until the transaction ends, the lock on one person of one source: their intakes
-    /// (a hire, a rehire, an offboarding) are decided one at a time across every replica.
-    func lockPerson(source: String, employeeID: String) async throws {
-        try await rows("SELECT pg_advisory_xact_lock(\(PostgresMigrator.personLockSpace), hashtext(\(source + "\u{1F}" + employeeID)))")
     }
 }
 
