@@ -189,6 +189,33 @@ import Testing
         #expect(slots[1000] - slots[0] < .milliseconds(61_200))
     }
 
+    /// Feishu's limits with the pace counted from starts: a long queue binds at the pace, losing no call's latency
+    /// to it, and Feishu's windows (counted from answers) still hold. Calls of 80 ms, booked as soon as allowed.
+    @Test func thePaceLosesNoLatencyAndFeishusWindowsHold() async {
+        let limits = SlidingWindowRateLimiter.feishuExchangeBindings
+        let limiter = SlidingWindowRateLimiter(limits: limits)
+        let start = ContinuousClock.now
+        var slots: [ContinuousClock.Instant] = []
+        var ends: [ContinuousClock.Instant] = []
+        for _ in 0..<3000 {
+            guard case .booked(let ticket, let slot) = await limiter.book(now: slots.last ?? start) else {
+                Issue.record("every earlier call had answered: no wait expected")
+                return
+            }
+            slots.append(slot)
+            ends.append(slot + .milliseconds(80))
+            await limiter.finish(ticket, at: slot + .milliseconds(80))
+        }
+        for limit in limits where limit.countedFrom == .answers {
+            for index in limit.limit..<slots.count {
+                #expect(slots[index] - ends[index - limit.limit] >= limit.window)
+            }
+        }
+        // A thousand calls take at most 60.5 s once the queue is long (at least 99.2 % of 1000/min): counted from
+        // answers, the pace would have taken 20 × (3.015 + 0.08) = 61.9 s for them.
+        #expect(slots[2000] - slots[1000] <= .milliseconds(60_500), "\(slots[2000] - slots[1000]) for 1000 calls")
+    }
+
     @Test func callWaitsForTheEarlierCallToAnswer() async {
         let limiter = SlidingWindowRateLimiter(limits: [.init(2, per: .seconds(1))])
         let now = ContinuousClock.now

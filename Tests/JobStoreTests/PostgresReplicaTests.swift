@@ -52,6 +52,43 @@ import Testing
         #expect(Set(leased).count == 60)
     }
 
+    /// A limit counted from answers waits for a call in flight; one counted from starts (a pace) does not, and
+    /// keeps the caller a slot ahead.
+    @Test func aPaceCountsStartsAndAFeishuLimitAnswers() async throws {
+        let store = try await PostgresJobStore.start(try await PostgresFixture.freshDatabase(), logger: Self.logger)
+        let pace = [CallWindowLimit(limit: 2, seconds: 0.5, countsStarts: true)]
+        let feishu = [CallWindowLimit(limit: 2, seconds: 0.5)]
+        let now = Date()
+        for limits in [pace, feishu] {
+            for _ in 0..<2 {
+                guard case .booked = try await store.bookCall(method: "m\(limits[0].countsStarts)", limits: limits, now: now) else {
+                    Issue.record("the first two calls go at once")
+                    return
+                }
+            }
+        }
+        // Neither call has answered. The pace keeps the third call the slot half a second after the first
+        // started; Feishu's limit counts the calls in flight as answering now: try again in half a second.
+        let later = now.addingTimeInterval(0.3)
+        guard case .booked(_, let startsAt) = try await store.bookCall(method: "mtrue", limits: pace, now: later),
+            case .wait(let answered) = try await store.bookCall(method: "mfalse", limits: feishu, now: later)
+        else {
+            Issue.record("the pace books ahead, Feishu's limit waits")
+            return
+        }
+        #expect(abs(startsAt.timeIntervalSince(now) - 0.5) < 0.01)
+        #expect(abs(answered - 0.5) < 0.01)
+        // The fourth call's slot is the second's, half a second on; the fifth is two windows ahead.
+        guard case .booked(_, let fourth) = try await store.bookCall(method: "mtrue", limits: pace, now: later),
+            case .booked(_, let fifth) = try await store.bookCall(method: "mtrue", limits: pace, now: later)
+        else {
+            Issue.record("slots within the horizon are kept")
+            return
+        }
+        #expect(abs(fourth.timeIntervalSince(now) - 0.5) < 0.01)
+        #expect(abs(fifth.timeIntervalSince(now) - 1.0) < 0.01)
+    }
+
     /// A job one replica takes in wakes another that listens, without waiting for its poll.
     @Test(.timeLimit(.minutes(1))) func newWorkIsAnnouncedToOtherReplicas() async throws {
         let database = try await PostgresFixture.freshDatabase()
@@ -90,7 +127,7 @@ import Testing
                                     source: "hr", eventID: "c\(caller)-\(index)", employeeID: "E\(caller)-\(index)", feishuUserID: "ou",
                                     exchangeAccount: "p\(caller)-\(index)@example.com", adminAccount: "a@example.com", userIDType: "open_id",
                                     callbackURL: nil, receivedAt: Date()))
-                            if case .booked(let id) = try await store.bookCall(
+                            if case .booked(let id, _) = try await store.bookCall(
                                 method: "create", limits: [CallWindowLimit(limit: 1000, seconds: 1)], now: Date())
                             {
                                 try await store.callAnswered(id: id, now: Date())

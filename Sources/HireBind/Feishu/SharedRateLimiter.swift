@@ -7,7 +7,8 @@ public import Logging
 
 /// Waits at the store (``SharedCallWindows``) instead of in this process, so that several replicas together keep
 /// each method within 50 calls a second and 1000 a minute. A call that may not start yet asks again when the store
-/// says a slot frees up, and at least every quarter of a second (an earlier call may answer sooner).
+/// says a slot frees up, and at least every quarter of a second (an earlier call may answer sooner); a call the
+/// pace has kept a slot ahead for sleeps until it.
 public struct SharedRateLimiter: RateLimiting {
     let windows: any SharedCallWindows
     let method: String
@@ -24,7 +25,9 @@ public struct SharedRateLimiter: RateLimiting {
     /// The same limits as one process's limiter, for every method of `windows`.
     public static func rateLimiters(_ windows: any SharedCallWindows, logger: Logger) -> FeishuClient.RateLimiters {
         let limits = SlidingWindowRateLimiter.feishuExchangeBindings.map { limit in
-            CallWindowLimit(limit: limit.limit, seconds: Double(limit.window.components.seconds) + Double(limit.window.components.attoseconds) / 1e18)
+            CallWindowLimit(
+                limit: limit.limit, seconds: Double(limit.window.components.seconds) + Double(limit.window.components.attoseconds) / 1e18,
+                countsStarts: limit.countedFrom == .starts)
         }
         return FeishuClient.RateLimiters { method in SharedRateLimiter(windows: windows, method: method, limits: limits, logger: logger) }
     }
@@ -32,8 +35,18 @@ public struct SharedRateLimiter: RateLimiting {
     public func acquire() async throws -> RateLimitTicket {
         while true {
             switch try await windows.bookCall(method: method, limits: limits, now: Date()) {
-            case .booked(let id):
-                return RateLimitTicket(id: id)
+            case .booked(let id, let startsAt):
+                let ticket = RateLimitTicket(id: id)
+                let ahead = startsAt.timeIntervalSinceNow
+                if ahead > 0 {
+                    do {
+                        try await Task.sleep(for: .milliseconds(Int64(ahead * 1000)))
+                    } catch {
+                        await finish(ticket)
+                        throw error
+                    }
+                }
+                return ticket
             case .wait(let seconds):
                 try await Task.sleep(for: .milliseconds(Int64(min(max(seconds, 0.005), 0.25) * 1000)))
             }

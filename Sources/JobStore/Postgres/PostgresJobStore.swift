@@ -10,7 +10,8 @@ public import ServiceLifecycle
 /// one per file (`PostgresJobStore+….swift`); what differs from the SQLite engine is concurrency: writers run at
 /// once on several connections and machines, so rows are claimed with `FOR UPDATE SKIP LOCKED`, uniqueness (an
 /// address, an event id) is the database's unique indexes, and a person's intakes are serialised by a transaction
-/// advisory lock on the person.
+/// advisory lock on the person. A replica's concurrent intakes are committed together, in one statement
+/// (``PostgresIntakeBatcher``).
 ///
 /// The client must run (``run()``, a `Service` in the service's group) before the store answers; tools and tests
 /// use ``start(_:maximumConnections:logger:)``, which runs it for as long as the store lives.
