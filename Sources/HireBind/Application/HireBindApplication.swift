@@ -43,7 +43,7 @@ public enum HireBindApplication {
         let intake = jobIntake(configuration: configuration, namer: namer, store: store, shared: shared)
         let feishuSettings = configuration.feishu
         // Several replicas on one store share one Feishu budget; one process keeps its own.
-        let rateLimiters = (store as? any SharedCallWindows).map { SharedRateLimiter.rateLimiters($0, logger: logger) } ?? .init()
+        let rateLimiters = SharedRateLimiter.rateLimiters(for: store, logger: logger)
         let feishu = FeishuClient(
             httpClient: httpClient, hosts: feishuSettings.hosts, timeoutSeconds: feishuSettings.timeoutSeconds, rateLimiters: rateLimiters,
             logger: logger)

@@ -100,7 +100,8 @@ public struct DirectoryReconciler: Sendable {
     }
 
     /// A reconciler outside the service (`hirebind backfill`, the demo, tests): its own client and tenant token
-    /// cache on `httpClient`, and an intake on `store` named by the configuration's rules.
+    /// cache on `httpClient` (its rate budget the replicas' when `store` is shared), and an intake on `store` named
+    /// by the configuration's rules.
     /// - Throws: ``ConfigurationError`` when the source is not configured, the app has no credentials, or the
     ///   naming rules cannot be built.
     public static func standalone(
@@ -119,7 +120,9 @@ public struct DirectoryReconciler: Sendable {
         )
         return DirectoryReconciler(
             source: source, settings: settings,
-            feishu: FeishuClient(httpClient: httpClient, hosts: hosts, timeoutSeconds: configuration.feishu.timeoutSeconds, logger: logger),
+            feishu: FeishuClient(
+                httpClient: httpClient, hosts: hosts, timeoutSeconds: configuration.feishu.timeoutSeconds,
+                rateLimiters: SharedRateLimiter.rateLimiters(for: store, logger: logger), logger: logger),
             tenantTokens: TenantAccessTokens(
                 httpClient: httpClient, hosts: hosts, appID: app.appID, appSecret: app.appSecret, timeoutSeconds: configuration.feishu.timeoutSeconds,
                 logger: logger),

@@ -22,6 +22,14 @@ public struct SharedRateLimiter: RateLimiting {
         self.logger = logger
     }
 
+    /// The rate limiters for a process on `store`: one budget with every replica when the store is shared by
+    /// several processes (it has ``SharedCallWindows``), this process's own otherwise. `serve` and the command line
+    /// (`hirebind backfill --from feishu`) both take theirs here, so a backfill run beside replicas stays within
+    /// their budget.
+    public static func rateLimiters(for store: any HireBindStore, logger: Logger) -> FeishuClient.RateLimiters {
+        (store as? any SharedCallWindows).map { rateLimiters($0, logger: logger) } ?? .init()
+    }
+
     /// The same limits as one process's limiter, for every method of `windows`.
     public static func rateLimiters(_ windows: any SharedCallWindows, logger: Logger) -> FeishuClient.RateLimiters {
         let limits = SlidingWindowRateLimiter.feishuExchangeBindings.map { limit in

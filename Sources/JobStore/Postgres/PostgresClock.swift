@@ -36,6 +36,7 @@ final class PostgresClock: Sendable {
     func measure(on connection: PostgresConnection, logger: Logger) async throws {
         var best: (roundTrip: Double, offset: Double)?
         for _ in 0..<3 {
+            try connection.ensureOpen()
             let sent = Date()
             let rows = try await connection.query("SELECT clock_timestamp() AS now", logger: logger).collect()
             let received = Date()

@@ -13,7 +13,7 @@ extension PostgresJobStore: WorkAnnouncements {
     private func listen(_ heard: @escaping @Sendable (QueuedWork) -> Void) async throws {
         try await client.withConnection { connection in
             // Not on a connection that is already gone: the LISTEN would never be answered.
-            guard !connection.isClosed else { throw PostgresConnectionLost() }
+            try connection.ensureOpen()
             try await connection.listen(on: Self.workChannel) { notifications in
                 for try await notification in notifications {
                     if let work = QueuedWork(rawValue: notification.payload) { heard(work) }

@@ -143,12 +143,19 @@ struct PostgresTransaction {
     let clock: PostgresClock
     let logger: Logger
 
-    /// Runs one statement; on a connection that has closed (the server died mid-transaction), throws at once:
-    /// postgres-nio never answers a statement written to a closed channel.
+    /// Runs one statement, on a connection checked to be open (``PostgresConnection/ensureOpen()``).
     @discardableResult
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
-        guard !connection.isClosed else { throw PostgresConnectionLost() }
+        try connection.ensureOpen()
         return try await connection.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+    }
+}
+
+extension PostgresConnection {
+    /// Throws at once on a connection that has closed (the server died, the network failed): postgres-nio never
+    /// answers a statement written to a closed channel, so every statement the store sends asks this first.
+    func ensureOpen() throws(PostgresConnectionLost) {
+        guard !isClosed else { throw PostgresConnectionLost() }
     }
 }
 
