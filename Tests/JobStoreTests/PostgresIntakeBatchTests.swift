@@ -12,46 +12,9 @@ import Testing
 @Suite struct PostgresIntakeBatchTests {
     static let logger = Logger(label: "intake-batches")
 
-    /// 100 people with their own addresses, each event sent twice at once, and 50 people wanting one address.
-    static func contested(prefix: String = "") -> [NewBindJob] {
-        var jobs: [NewBindJob] = []
-        for i in 0..<100 {
-            let job = StoreContractTests.job("\(prefix)own-\(i)", address: "\(prefix)person\(i)@example.com")
-            jobs += [job, job]
-        }
-        for i in 0..<50 { jobs.append(StoreContractTests.job("\(prefix)shared-\(i)", address: "\(prefix)shared@example.com")) }
-        return jobs.shuffled()
-    }
-
-    static func tally(_ outcomes: [EnqueueOutcome]) -> (created: [String: Int], duplicates: Int, taken: Int) {
-        var created: [String: Int] = [:]
-        var duplicates = 0
-        var taken = 0
-        for outcome in outcomes {
-            switch outcome {
-            case .created(let receipt): created[receipt.exchangeAccount.lowercased(), default: 0] += 1
-            case .duplicate: duplicates += 1
-            case .addressTaken: taken += 1
-            }
-        }
-        return (created, duplicates, taken)
-    }
-
     @Test func concurrentIntakesShareStatementsAndAreAnsweredOneByOne() async throws {
         let store = try await PostgresJobStore.start(try await PostgresFixture.freshDatabase(), logger: Self.logger)
-        let jobs = Self.contested()
-        let outcomes = try await withThrowingTaskGroup(of: EnqueueOutcome.self) { group in
-            for job in jobs { group.addTask { try await store.enqueueBind(job) } }
-            return try await group.reduce(into: []) { $0.append($1) }
-        }
-        let (created, duplicates, taken) = Self.tally(outcomes)
-        #expect(created.count == 101, "each of the 100 people once, and one of the 50 who wanted the shared address")
-        #expect(created.values.allSatisfy { $0 == 1 })
-        #expect(duplicates == 100)
-        #expect(taken == 49)
-        let stored = try await store.jobs(status: .queued, limit: 1000)
-        #expect(stored.count == 101)
-        #expect(Set(stored.map { $0.exchangeAccount.lowercased() }).count == 101)
+        try await ContestedIntakes.check(store)
         let statistics = store.intakes.statistics
         #expect(statistics.writes == 250)
         #expect(statistics.commits < statistics.writes, "\(statistics.commits) statements for \(statistics.writes) intakes")
@@ -63,7 +26,7 @@ import Testing
         let database = try await PostgresFixture.freshDatabase()
         var replicas: [PostgresJobStore] = []
         for _ in 0..<3 { replicas.append(try await PostgresJobStore.start(database, logger: Self.logger)) }
-        let jobs = Self.contested()
+        let jobs = ContestedIntakes.jobs()
         let outcomes = try await withThrowingTaskGroup(of: EnqueueOutcome.self) { group in
             for (index, job) in jobs.enumerated() {
                 for offset in 0..<2 {
@@ -73,7 +36,7 @@ import Testing
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        let (created, duplicates, taken) = Self.tally(outcomes)
+        let (created, duplicates, taken) = ContestedIntakes.tally(outcomes)
         #expect(created.count == 101)
         #expect(created.values.allSatisfy { $0 == 1 })
         // Each own event reached the replicas 4 times (1 job, 3 duplicates); the shared address's winner twice (1

@@ -51,34 +51,7 @@ import Testing
 
     @Test func concurrentIntakesShareCommitsAndAreAnsweredOneByOne() async throws {
         let store = try Self.store()
-        // 100 people with their own addresses, each event sent twice at once, and 50 people wanting one address.
-        var jobs: [NewBindJob] = []
-        for i in 0..<100 {
-            jobs.append(StoreContractTests.job("own-\(i)", address: "person\(i)@example.com"))
-            jobs.append(StoreContractTests.job("own-\(i)", address: "person\(i)@example.com"))
-        }
-        for i in 0..<50 { jobs.append(StoreContractTests.job("shared-\(i)", address: "shared@example.com")) }
-        let outcomes = try await withThrowingTaskGroup(of: (String, EnqueueOutcome).self) { group in
-            for job in jobs { group.addTask { (job.eventID, try await store.enqueueBind(job)) } }
-            return try await group.reduce(into: [(String, EnqueueOutcome)]()) { $0.append($1) }
-        }
-        var created: [String: Int] = [:]
-        var duplicates = 0
-        var taken = 0
-        for (eventID, outcome) in outcomes {
-            switch outcome {
-            case .created: created[eventID, default: 0] += 1
-            case .duplicate: duplicates += 1
-            case .addressTaken(let address): taken += address == "shared@example.com" ? 1 : 0
-            }
-        }
-        #expect(created.count == 101, "each of the 100 people once, and one of the 50 who wanted the shared address")
-        #expect(created.values.allSatisfy { $0 == 1 })
-        #expect(duplicates == 100)
-        #expect(taken == 49)
-        let stored = try await store.jobs(status: .queued, limit: 1000)
-        #expect(stored.count == 101)
-        #expect(Set(stored.map { $0.exchangeAccount.lowercased() }).count == 101)
+        try await ContestedIntakes.check(store)
         let statistics = store.intakes.statistics
         #expect(statistics.writes == 250)
         #expect(statistics.commits < statistics.writes, "\(statistics.commits) commits for \(statistics.writes) writes")

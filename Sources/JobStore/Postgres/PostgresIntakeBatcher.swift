@@ -106,7 +106,7 @@ enum PostgresIntakeAnswer: Sendable {
 }
 
 /// Commits a replica's concurrent intakes together. An intake waits in a queue; whoever finds no batch under way
-/// starts one, which takes every intake waiting (up to ``maxBatch``), sends them in one statement
+/// starts one (``GroupCommitQueue``), which takes every intake waiting (up to 128), sends them in one statement
 /// (`SELECT * FROM hirebind_intake($1)`, autocommitted: one round trip, one commit, one WAL flush), answers each,
 /// and goes on while more wait.
 ///
@@ -122,25 +122,18 @@ final class PostgresIntakeBatcher: Sendable {
         let continuation: CheckedContinuation<PostgresIntakeAnswer, any Error>
     }
 
-    private struct Queue {
-        var waiting: [Pending] = []
-        var committing = false
-    }
-
     /// Sends one batch: one statement, its answers by position.
     typealias Send = @Sendable ([PostgresIntake]) async throws -> [PostgresIntakeAnswer]
 
     private let send: Send
     private let logger: Logger
-    let maxBatch: Int
-    private let queue = Mutex(Queue())
-    private let counts = Mutex((writes: 0, commits: 0))
+    private let queue: GroupCommitQueue<Pending>
 
     /// Intakes sent and statements run so far: their ratio is the batching achieved.
-    var statistics: (writes: Int, commits: Int) { counts.withLock { $0 } }
+    var statistics: (writes: Int, commits: Int) { queue.statistics }
 
     init(maxBatch: Int = 128, logger: Logger, send: @escaping Send) {
-        self.maxBatch = maxBatch
+        self.queue = GroupCommitQueue(maxBatch: maxBatch)
         self.logger = logger
         self.send = send
     }
@@ -148,27 +141,16 @@ final class PostgresIntakeBatcher: Sendable {
     /// Takes `intake` into the next batch and returns its answer once that batch is committed.
     func submit(_ intake: PostgresIntake) async throws -> PostgresIntakeAnswer {
         try await withCheckedThrowingContinuation { continuation in
-            let starts = queue.withLock { queue in
-                queue.waiting.append(Pending(intake: intake, continuation: continuation))
-                guard !queue.committing else { return false }
-                queue.committing = true
-                return true
-            }
             // The batches' loop runs while intakes wait and ends when none does; it is not any one request's
             // (a request cancelled mid-batch must not cancel the others' commit).
-            if starts { Task { await self.drain() } }
+            if queue.add(Pending(intake: intake, continuation: continuation)) { Task { await self.drain() } }
         }
     }
 
     /// Batches until none waits.
     private func drain() async {
         while true {
-            let batch = queue.withLock { queue -> [Pending] in
-                let batch = Array(queue.waiting.prefix(maxBatch))
-                queue.waiting.removeFirst(batch.count)
-                if batch.isEmpty { queue.committing = false }
-                return batch
-            }
+            let batch = queue.nextBatch()
             guard !batch.isEmpty else { return }
             await commit(batch)
         }
@@ -194,7 +176,7 @@ final class PostgresIntakeBatcher: Sendable {
     private func sendRetryingConflicts(_ intakes: [PostgresIntake]) async throws -> [PostgresIntakeAnswer] {
         var attempt = 1
         while true {
-            counts.withLock { $0 = ($0.writes + intakes.count, $0.commits + 1) }
+            queue.countCommit(of: intakes.count)
             do {
                 let answers = try await send(intakes)
                 guard answers.count == intakes.count else {

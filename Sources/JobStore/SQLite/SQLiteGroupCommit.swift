@@ -22,22 +22,15 @@ final class SQLiteGroupCommit: Sendable {
         let finish: @Sendable ((any Error)?) -> Void
     }
 
-    private struct Queue {
-        var waiting: [Pending] = []
-        var committing = false
-    }
-
     private let pool: DatabasePool
-    private let maxBatch: Int
-    private let queue = Mutex(Queue())
-    private let counts = Mutex((writes: 0, commits: 0))
+    private let queue: GroupCommitQueue<Pending>
 
     /// Writes run and transactions committed (or tried) so far: their ratio is the batching achieved.
-    var statistics: (writes: Int, commits: Int) { counts.withLock { $0 } }
+    var statistics: (writes: Int, commits: Int) { queue.statistics }
 
     init(pool: DatabasePool, maxBatch: Int = 256) {
         self.pool = pool
-        self.maxBatch = maxBatch
+        self.queue = GroupCommitQueue(maxBatch: maxBatch)
     }
 
     /// Runs `work` in a savepoint of the next group's transaction and returns its result once that is committed.
@@ -73,27 +66,16 @@ final class SQLiteGroupCommit: Sendable {
                     }
                 }
             )
-            let starts = queue.withLock { queue in
-                queue.waiting.append(pending)
-                guard !queue.committing else { return false }
-                queue.committing = true
-                return true
-            }
-            if starts { pool.asyncWriteWithoutTransaction { db in self.drain(db) } }
+            if queue.add(pending) { pool.asyncWriteWithoutTransaction { db in self.drain(db) } }
         }
     }
 
     /// On the writer: batches until none waits.
     private func drain(_ db: Database) {
         while true {
-            let batch = queue.withLock { queue -> [Pending] in
-                let batch = Array(queue.waiting.prefix(maxBatch))
-                queue.waiting.removeFirst(batch.count)
-                if batch.isEmpty { queue.committing = false }
-                return batch
-            }
+            let batch = queue.nextBatch()
             guard !batch.isEmpty else { return }
-            counts.withLock { $0 = ($0.writes + batch.count, $0.commits + 1) }
+            queue.countCommit(of: batch.count)
             do {
                 try db.inTransaction(.immediate) {
                     // An I/O error or a full disk can make SQLite roll the whole transaction back mid-batch:
