@@ -27,6 +27,18 @@ import Testing
         #expect(mode == 0o600)
     }
 
+    /// Every commit reaches the disk before it is answered: the writer syncs the log at each commit
+    /// (`synchronous = FULL`, 2), which GRDB's WAL set-up would otherwise have lowered to NORMAL (1).
+    @Test func theWriterSyncsEveryCommit() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-sync-\(UUID().uuidString)")
+        let store = try SQLiteJobStore(path: folder.appendingPathComponent("jobs.sqlite").path)
+        _ = try await store.enqueueBind(StoreContractTests.job("e1"))
+        let level = try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(level == 2)
+        let journal = try await store.pool.write { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(journal == "wal")
+    }
+
     /// The -wal and -shm files hold every rotated token pair: private from the first byte, not after the fact.
     @Test func everyFileOfANewStoreIsPrivate() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-modes-\(UUID().uuidString)/store")

@@ -31,6 +31,9 @@ public final class SQLiteJobStore: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A group commit's savepoints keep their undo records in memory, not in temporary files (each batch
+            // spilled them to a new file in /var/tmp: thousands of writes a second at full load).
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         let checkpointer = SQLiteCheckpointer(
             path: path, configuration: configuration, thresholdPages: checkpointPages.passive, highWaterPages: checkpointPages.truncate)
@@ -40,6 +43,10 @@ public final class SQLiteJobStore: Sendable {
             checkpointer.watch(db)
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB puts the pool's writer in WAL mode after `prepareDatabase`, and sets `synchronous = NORMAL` with it:
+        // commits would then reach the disk only at checkpoints, safe from a crash of the process but not of the
+        // machine. A 202 means on disk: FULL again, on the writer, for good.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         self.intakes = SQLiteGroupCommit(pool: pool)
         // A file made before this version (or by hand) is made private too.
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
