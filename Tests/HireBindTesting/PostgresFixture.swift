@@ -18,13 +18,13 @@ public enum PostgresFixture {
         for _ in 0..<5 {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-pg-\(UUID().uuidString)").path
             let port = Int.random(in: 40_000...49_999)
-            let (status, output) = await SlapdFixture.run(
+            let (status, output) = await ChildProcess.run(
                 script, ["start", directory, "\(port)", "--watch", "\(ProcessInfo.processInfo.processIdentifier)"])
             if status == 0, let line = output.split(separator: "\n").first(where: { $0.hasPrefix("DATABASE_URL=") }) {
                 return try PostgresLocation(url: String(line.dropFirst("DATABASE_URL=".count)))
             }
             lastError = output
-            _ = await SlapdFixture.run(script, ["stop", directory])
+            _ = await ChildProcess.run(script, ["stop", directory])
         }
         throw PostgresFixtureError(message: "PostgreSQL did not start (scripts/bootstrap installs it): \(lastError)")
     }
@@ -37,13 +37,13 @@ public enum PostgresFixture {
 
         /// SIGKILLs every server process at once, as a power cut would.
         public func kill() async throws {
-            let (status, output) = await SlapdFixture.run(PostgresFixture.script, ["kill", directory])
+            let (status, output) = await ChildProcess.run(PostgresFixture.script, ["kill", directory])
             guard status == 0 else { throw PostgresFixtureError(message: "pg-fixture kill: \(output)") }
         }
 
         /// Starts the server again; it recovers from its write-ahead log.
         public func restart() async throws {
-            let (status, output) = await SlapdFixture.run(PostgresFixture.script, ["restart", directory])
+            let (status, output) = await ChildProcess.run(PostgresFixture.script, ["restart", directory])
             guard status == 0 else { throw PostgresFixtureError(message: "pg-fixture restart: \(output)") }
         }
     }
@@ -51,7 +51,7 @@ public enum PostgresFixture {
     public static func privateServer() async throws -> PrivateServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-pg-\(UUID().uuidString)").path
         let port = Int.random(in: 40_000...49_999)
-        let (status, output) = await SlapdFixture.run(
+        let (status, output) = await ChildProcess.run(
             script, ["start", directory, "\(port)", "--watch", "\(ProcessInfo.processInfo.processIdentifier)"])
         guard status == 0, let line = output.split(separator: "\n").first(where: { $0.hasPrefix("DATABASE_URL=") }) else {
             throw PostgresFixtureError(message: "PostgreSQL did not start: \(output)")

@@ -38,7 +38,7 @@ public struct SlapdFixture: Sendable {
         // Ports are picked at random; a taken one is tried again with others.
         for _ in 0..<5 {
             let port = Int.random(in: 30_000...39_999)
-            let (status, output) = await run(script, ["start", directory, "\(port)", "\(port + 1)"])
+            let (status, output) = await ChildProcess.run(script, ["start", directory, "\(port)", "\(port + 1)"])
             if status == 0 {
                 var values: [String: String] = [:]
                 for line in output.split(separator: "\n") {
@@ -52,14 +52,14 @@ public struct SlapdFixture: Sendable {
                 )
             }
             lastError = output
-            _ = await run(script, ["stop", directory])
+            _ = await ChildProcess.run(script, ["stop", directory])
             try? FileManager.default.removeItem(atPath: directory)
         }
         throw SlapdFixtureError(message: "slapd did not start: \(lastError)")
     }
 
     public func stop() async {
-        _ = await Self.run(Self.script, ["stop", directory])
+        _ = await ChildProcess.run(Self.script, ["stop", directory])
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -70,7 +70,7 @@ public struct SlapdFixture: Sendable {
     public func add(_ ldif: String) async throws {
         let file = directory + "/add-\(UUID().uuidString).ldif"
         try ldif.write(toFile: file, atomically: true, encoding: .utf8)
-        let (status, output) = await Self.run(
+        let (status, output) = await ChildProcess.run(
             "/usr/bin/ldapadd", ["-ZZ", "-H", url, "-D", adminDN, "-y", passwordFile, "-f", file], environment: ["LDAPTLS_CACERT": caFile])
         guard status == 0 else { throw SlapdFixtureError(message: "ldapadd failed: \(output)") }
     }
@@ -87,37 +87,6 @@ public struct SlapdFixture: Sendable {
             ldap: ldap)
     }
 
-    /// Runs a command on a thread of its own: waiting for it must not hold one of the few cooperative threads.
-    static func run(_ path: String, _ arguments: [String], environment: [String: String] = [:]) async -> (Int32, String) {
-        await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: runBlocking(path, arguments, environment: environment)) }.start()
-        }
-    }
-
-    static func runBlocking(_ path: String, _ arguments: [String], environment: [String: String]) -> (Int32, String) {
-        // Output goes to a file, not a pipe: the slapd daemon inherits the descriptors, and a pipe it holds open
-        // would never reach its end.
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("hirebind-slapd-run-\(UUID().uuidString).log")
-        guard FileManager.default.createFile(atPath: output.path, contents: nil), let handle = try? FileHandle(forWritingTo: output) else {
-            return (-1, "cannot write \(output.path)")
-        }
-        defer { try? FileManager.default.removeItem(at: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return (-1, "\(error)")
-        }
-        process.waitUntilExit()
-        try? handle.close()
-        return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
-    }
 }
 
 public struct SlapdFixtureError: Error, CustomStringConvertible {
