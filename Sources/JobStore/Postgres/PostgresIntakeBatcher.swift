@@ -122,7 +122,7 @@ final class PostgresIntakeBatcher: Sendable {
         let continuation: CheckedContinuation<PostgresIntakeAnswer, any Error>
     }
 
-    /// Sends one batch: one statement, its answers by position.
+    /// Sends one batch: one statement, an answer for each intake by position (or it throws).
     typealias Send = @Sendable ([PostgresIntake]) async throws -> [PostgresIntakeAnswer]
 
     private let send: Send
@@ -178,11 +178,7 @@ final class PostgresIntakeBatcher: Sendable {
         while true {
             queue.countCommit(of: intakes.count)
             do {
-                let answers = try await send(intakes)
-                guard answers.count == intakes.count else {
-                    throw PostgresBatchMismatch(sent: intakes.count, answered: answers.count)
-                }
-                return answers
+                return try await send(intakes)
             } catch let error as PostgresStoreError where error.isTransactionConflict && attempt < 5 {
                 attempt += 1
                 logger.debug("an intake batch met another replica's; sending it again", metadata: ["sqlstate": "\(error.sqlState ?? "")"])

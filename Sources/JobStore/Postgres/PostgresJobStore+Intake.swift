@@ -29,8 +29,7 @@ extension PostgresJobStore: IntakeLedger {
         try await intake(
             PostgresIntake(
                 kind: .unbind, source: request.source, eventID: request.eventID, employeeID: request.employeeID,
-                receivedAt: request.receivedAt, callbackURL: request.callbackURL),
-            employeeID: request.employeeID)
+                receivedAt: request.receivedAt, callbackURL: request.callbackURL))
     }
 
     public func enqueueRead(_ request: NewReadJob) async throws -> EnqueueOutcome {
@@ -50,10 +49,10 @@ extension PostgresJobStore: IntakeLedger {
     }
 
     /// One intake, committed with whatever else this replica takes in at the moment (``PostgresIntakeBatcher``).
-    private func intake(_ intake: PostgresIntake, employeeID: String? = nil) async throws -> EnqueueOutcome {
+    private func intake(_ intake: PostgresIntake) async throws -> EnqueueOutcome {
         switch try await intakes.submit(intake) {
         case .outcome(let outcome): outcome
-        case .unknownEmployee: throw UnknownEmployeeError(employeeID: employeeID ?? intake.employeeID)
+        case .unknownEmployee: throw UnknownEmployeeError(employeeID: intake.employeeID)
         }
     }
 
