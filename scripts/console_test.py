@@ -23,8 +23,8 @@ import urllib.parse
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service as ChromeService
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 
 WIDTHS = (1280, 390)
 
@@ -250,7 +250,21 @@ admin: {{host: 127.0.0.1, port: {p['admin']}, token: {{env: CT_ADMIN}}}}
         """Clicks something that loads a page and waits until the old page is gone."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.driver, 20).until(expected_conditions.staleness_of(old))
+
+        def gone(_):
+            # A node of a page that has gone is stale; chromium sometimes answers "does not belong to the document"
+            # instead, an unknown error, for the same thing.
+            try:
+                old.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as error:
+                if "does not belong to the document" in str(error):
+                    return True
+                raise
+
+        WebDriverWait(self.driver, 20).until(gone)
 
     def count(self, selector):
         return self.driver.execute_script("return document.querySelectorAll(arguments[0]).length", selector)
