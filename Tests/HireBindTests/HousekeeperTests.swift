@@ -18,6 +18,7 @@ import Testing
         run.cancel()
         let started = ContinuousClock.now
         _ = await run.result
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Far inside the hour's interval; generous because the suite runs beside disk-heavy fixtures on two cores.
+        #expect(ContinuousClock.now - started < .seconds(30))
     }
 }
