@@ -13,14 +13,46 @@ final class GroupCommitQueue<Pending: Sendable>: Sendable {
 
     private let state = Mutex(State())
     private let counts = Mutex((writes: 0, commits: 0))
+    private let observer = Mutex<(@Sendable (StoreCommit) -> Void)?>(nil)
     let maxBatch: Int
 
     /// Writes committed (or tried) so far, and the commits (or tries) they took: their ratio is the batching achieved.
     var statistics: (writes: Int, commits: Int) { counts.withLock { $0 } }
 
-    /// Counts one commit (or try) of `writes` writes.
-    func countCommit(of writes: Int) {
-        counts.withLock { $0 = ($0.writes + writes, $0.commits + 1) }
+    /// Who is told of each commit (``CommitObserving``); one at a time, the last set.
+    func observe(_ observer: @escaping @Sendable (StoreCommit) -> Void) {
+        self.observer.withLock { $0 = observer }
+    }
+
+    /// Runs `commit`, a commit (or try) of `writes` writes, counting it and telling the observer how long it took.
+    func committing<T>(_ writes: Int, _ commit: () async throws -> T) async throws -> T {
+        let started = ContinuousClock.now
+        do {
+            let value = try await commit()
+            record(StoreCommit(writes: writes, duration: ContinuousClock.now - started, failed: false))
+            return value
+        } catch {
+            record(StoreCommit(writes: writes, duration: ContinuousClock.now - started, failed: true))
+            throw error
+        }
+    }
+
+    /// The same for a commit run on a thread of its own (SQLite's writer), which cannot await.
+    func committingSynchronously<T>(_ writes: Int, _ commit: () throws -> T) throws -> T {
+        let started = ContinuousClock.now
+        do {
+            let value = try commit()
+            record(StoreCommit(writes: writes, duration: ContinuousClock.now - started, failed: false))
+            return value
+        } catch {
+            record(StoreCommit(writes: writes, duration: ContinuousClock.now - started, failed: true))
+            throw error
+        }
+    }
+
+    private func record(_ commit: StoreCommit) {
+        counts.withLock { $0 = ($0.writes + commit.writes, $0.commits + 1) }
+        observer.withLock { $0 }?(commit)
     }
 
     init(maxBatch: Int) {

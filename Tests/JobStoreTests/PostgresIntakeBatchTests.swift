@@ -5,6 +5,7 @@ import Foundation
 import HireBindCore
 import HireBindTesting
 import Logging
+import Synchronization
 import Testing
 
 @testable import JobStore
@@ -14,10 +15,17 @@ import Testing
 
     @Test func concurrentIntakesShareStatementsAndAreAnsweredOneByOne() async throws {
         let store = try await PostgresJobStore.start(try await PostgresFixture.freshDatabase(), logger: Self.logger)
+        let observed = Mutex<[StoreCommit]>([])
+        store.observeCommits { commit in observed.withLock { $0.append(commit) } }
         try await ContestedIntakes.check(store)
         let statistics = store.intakes.statistics
         #expect(statistics.writes == 250)
         #expect(statistics.commits < statistics.writes, "\(statistics.commits) statements for \(statistics.writes) intakes")
+        // Whoever watches the store's commits is told of each statement, with the intakes it carried.
+        let commits = observed.withLock { $0 }
+        #expect(commits.count == statistics.commits)
+        #expect(commits.map(\.writes).reduce(0, +) == 250)
+        #expect(commits.allSatisfy { !$0.failed && $0.duration > .zero })
     }
 
     /// Three replicas take the same contested events at once: their batches cross on people, events and one

@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import HireBindCore
 import Secrets
+import Synchronization
 import Testing
 
 @testable import JobStore
@@ -63,10 +64,64 @@ import Testing
 
     @Test func concurrentIntakesShareCommitsAndAreAnsweredOneByOne() async throws {
         let store = try Self.store()
+        let observed = Mutex<[StoreCommit]>([])
+        store.observeCommits { commit in observed.withLock { $0.append(commit) } }
         try await ContestedIntakes.check(store)
-        let statistics = store.intakes.statistics
+        let statistics = store.writes.statistics
         #expect(statistics.writes == 250)
         #expect(statistics.commits < statistics.writes, "\(statistics.commits) commits for \(statistics.writes) writes")
+        // Whoever watches the store's commits is told of each, with its writes and how long its sync took.
+        let commits = observed.withLock { $0 }
+        #expect(commits.count == statistics.commits)
+        #expect(commits.map(\.writes).reduce(0, +) == 250)
+        #expect(commits.allSatisfy { !$0.failed && $0.duration > .zero })
+    }
+
+    /// Workers' leases and settles join the intakes' transactions: eight workers drain 120 jobs while 120 more
+    /// arrive; each job is leased by one worker only (two leases in one batch see each other) and settled once.
+    @Test func leasesAndSettlesShareCommitsWithIntakes() async throws {
+        let store = try Self.store()
+        for i in 0..<120 { _ = try await store.enqueueBind(StoreContractTests.job("early-\(i)", address: "early\(i)@example.com")) }
+        let before = store.writes.statistics
+        let leased = try await withThrowingTaskGroup(of: [String].self) { group in
+            for i in 0..<120 {
+                group.addTask {
+                    _ = try await store.enqueueBind(StoreContractTests.job("late-\(i)", address: "late\(i)@example.com"))
+                    return []
+                }
+            }
+            for _ in 0..<8 {
+                group.addTask {
+                    var mine: [String] = []
+                    while let lease = try await store.leaseJob(for: 30, now: Date()) {
+                        mine.append(lease.job.id)
+                        let now = Date()
+                        try await store.finishJob(
+                            lease, outcome: .bound(bindingID: "b-\(lease.job.id)", syncStatus: "done", followSync: nil),
+                            attempt: JobAttempt(number: 1, startedAt: now, finishedAt: now, outcome: .succeeded), callback: nil, now: now)
+                    }
+                    return mine
+                }
+            }
+            return try await group.reduce(into: [String]()) { $0 += $1 }
+        }
+        // Late intakes may arrive after the workers found the queue empty: drain what is left, one by one.
+        var rest: [String] = []
+        while let lease = try await store.leaseJob(for: 30, now: Date()) {
+            rest.append(lease.job.id)
+            try await store.finishJob(
+                lease, outcome: .bound(bindingID: "b", syncStatus: "done", followSync: nil),
+                attempt: JobAttempt(number: 1, startedAt: Date(), finishedAt: Date(), outcome: .succeeded), callback: nil, now: Date())
+        }
+        let all = leased + rest
+        #expect(all.count == 240, "each job leased once")
+        #expect(Set(all).count == 240, "no job leased twice")
+        #expect(try await store.jobs(status: .succeeded, limit: 1000).count == 240)
+        let after = store.writes.statistics
+        let writes = after.writes - before.writes
+        let commits = after.commits - before.commits
+        #expect(writes >= 120 + 2 * 240, "intakes, leases and settles all go through the group commit")
+        #expect(commits < writes, "\(commits) commits for \(writes) writes")
     }
 
     @Test func aFullDiskFailsEveryIntakeOfTheBatchAndStoresNone() async throws {
@@ -77,6 +132,8 @@ import Testing
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
             try db.execute(sql: "PRAGMA max_page_count = \(pages)")
         }
+        let failedCommits = Mutex(0)
+        store.observeCommits { commit in if commit.failed { failedCommits.withLock { $0 += 1 } } }
         let filler = String(repeating: "x", count: 8000)
         let results = await withTaskGroup(of: Bool.self) { group in
             for i in 0..<40 {
@@ -89,6 +146,7 @@ import Testing
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
         #expect(results.allSatisfy { !$0 }, "no intake is answered as stored when the disk is full")
+        #expect(failedCommits.withLock { $0 } > 0, "the failed commits are told to whoever watches")
         try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
         let stored = try await store.jobs(status: nil, limit: 100)
         #expect(stored.map(\.eventID) == ["before"], "nothing of a failed batch is on disk")

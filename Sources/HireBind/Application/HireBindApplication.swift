@@ -39,6 +39,7 @@ public enum HireBindApplication {
         onAdminRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> [any Service] {
         let shared = Shared(health: FeishuHealth(metrics: metrics))
+        store.observeCommits { metrics.storeCommit($0) }
         // One intake for the routes, the bind worker's id-only stage and the reconciliation.
         let intake = jobIntake(configuration: configuration, namer: namer, store: store, shared: shared)
         let feishuSettings = configuration.feishu

@@ -1,6 +1,7 @@
 // HireBindMetrics: the service's Prometheus metrics, in a registry of its own.
 
 import Foundation
+import JobStore
 public import Prometheus
 
 /// The service's metrics, in a registry of its own (no process-wide bootstrap), served at `GET /metrics`.
@@ -9,6 +10,8 @@ public final class HireBindMetrics: Sendable {
     let userTokenUsableGauge: Gauge
     let userTokenExpiryGauge: Gauge
     let waitingForOperatorGauge: Gauge
+    let storeCommitDuration: DurationHistogram
+    let storeCommitWrites: ValueHistogram
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -22,8 +25,28 @@ public final class HireBindMetrics: Sendable {
         waitingForOperatorGauge = registry.makeGauge(
             name: "hirebind_feishu_waiting_for_operator", help: "1 while jobs wait for an operator to fix Feishu credentials or scopes."
         )
+        storeCommitDuration = registry.makeDurationHistogram(
+            name: "hirebind_store_commit_seconds",
+            buckets: [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+                .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5)],
+            help: "How long each group commit of the store took (on SQLite the disk's sync): every write of it waited that long."
+        )
+        storeCommitWrites = registry.makeValueHistogram(
+            name: "hirebind_store_commit_writes", buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+            help: "How many writes (intakes, leases, settles) shared each group commit."
+        )
         // Unknown until the first token is read or refreshed.
         userTokenUsableGauge.set(to: 1)
+    }
+
+    /// One group commit of the store (``JobStore/CommitObserving``).
+    func storeCommit(_ commit: StoreCommit) {
+        storeCommitDuration.record(commit.duration)
+        storeCommitWrites.record(Double(commit.writes))
+        if commit.failed {
+            registry.makeCounter(name: "hirebind_store_commit_failures_total", help: "Group commits that failed (every write of them got an error).")
+                .increment()
+        }
     }
 
     /// 0 says an operator must log in again (`hirebind feishu login`).

@@ -132,6 +132,9 @@ final class PostgresIntakeBatcher: Sendable {
     /// Intakes sent and statements run so far: their ratio is the batching achieved.
     var statistics: (writes: Int, commits: Int) { queue.statistics }
 
+    /// Tells `observer` of each batch's statement.
+    func observe(_ observer: @escaping @Sendable (StoreCommit) -> Void) { queue.observe(observer) }
+
     init(maxBatch: Int = 128, logger: Logger, send: @escaping Send) {
         self.queue = GroupCommitQueue(maxBatch: maxBatch)
         self.logger = logger
@@ -176,9 +179,8 @@ final class PostgresIntakeBatcher: Sendable {
     private func sendRetryingConflicts(_ intakes: [PostgresIntake]) async throws -> [PostgresIntakeAnswer] {
         var attempt = 1
         while true {
-            queue.countCommit(of: intakes.count)
             do {
-                return try await send(intakes)
+                return try await queue.committing(intakes.count) { try await send(intakes) }
             } catch let error as PostgresStoreError where error.isTransactionConflict && attempt < 5 {
                 attempt += 1
                 logger.debug("an intake batch met another replica's; sending it again", metadata: ["sqlstate": "\(error.sqlState ?? "")"])

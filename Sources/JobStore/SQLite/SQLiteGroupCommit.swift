@@ -28,6 +28,9 @@ final class SQLiteGroupCommit: Sendable {
     /// Writes run and transactions committed (or tried) so far: their ratio is the batching achieved.
     var statistics: (writes: Int, commits: Int) { queue.statistics }
 
+    /// Tells `observer` of each commit.
+    func observe(_ observer: @escaping @Sendable (StoreCommit) -> Void) { queue.observe(observer) }
+
     init(pool: DatabasePool, maxBatch: Int = 256) {
         self.pool = pool
         self.queue = GroupCommitQueue(maxBatch: maxBatch)
@@ -42,16 +45,16 @@ final class SQLiteGroupCommit: Sendable {
                     // The savepoint's three statements are compiled once (GRDB's `inSavepoint` prepares them
                     // for every write, through its statement authorizer: a tenth of an intake's CPU).
                     let result = Result<T, any Error> {
-                        try db.cachedStatement(sql: "SAVEPOINT intake").execute()
+                        try db.cachedStatement(sql: "SAVEPOINT one_write").execute()
                         do {
                             let value = try work(db)
-                            try db.cachedStatement(sql: "RELEASE SAVEPOINT intake").execute()
+                            try db.cachedStatement(sql: "RELEASE SAVEPOINT one_write").execute()
                             return value
                         } catch {
                             // After an I/O error SQLite may have rolled the whole transaction back already.
                             if db.isInsideTransaction {
-                                try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT intake").execute()
-                                try? db.cachedStatement(sql: "RELEASE SAVEPOINT intake").execute()
+                                try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT one_write").execute()
+                                try? db.cachedStatement(sql: "RELEASE SAVEPOINT one_write").execute()
                             }
                             throw error
                         }
@@ -75,14 +78,15 @@ final class SQLiteGroupCommit: Sendable {
         while true {
             let batch = queue.nextBatch()
             guard !batch.isEmpty else { return }
-            queue.countCommit(of: batch.count)
             do {
-                try db.inTransaction(.immediate) {
-                    // An I/O error or a full disk can make SQLite roll the whole transaction back mid-batch:
-                    // the writes after it are not run (they would commit on their own), and COMMIT then fails
-                    // for the batch.
-                    for pending in batch where db.isInsideTransaction { pending.run(db) }
-                    return .commit
+                try queue.committingSynchronously(batch.count) {
+                    try db.inTransaction(.immediate) {
+                        // An I/O error or a full disk can make SQLite roll the whole transaction back mid-batch:
+                        // the writes after it are not run (they would commit on their own), and COMMIT then fails
+                        // for the batch.
+                        for pending in batch where db.isInsideTransaction { pending.run(db) }
+                        return .commit
+                    }
                 }
                 for pending in batch { pending.finish(nil) }
             } catch {

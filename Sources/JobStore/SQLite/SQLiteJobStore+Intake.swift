@@ -28,7 +28,7 @@ extension SQLiteJobStore: IntakeLedger {
 
     public func enqueueBind(_ job: NewBindJob) async throws -> EnqueueOutcome {
         do {
-            return try await intakes.write { db in
+            return try await writes.write { db in
                 if let existing = try Self.receipt(db, source: job.source, eventID: job.eventID) {
                     return .duplicate(existing)
                 }
@@ -74,7 +74,7 @@ extension SQLiteJobStore: IntakeLedger {
     private struct AddressHeld: Error {}
 
     public func enqueueUnbind(_ request: NewUnbindJob) async throws -> EnqueueOutcome {
-        try await intakes.write { db in
+        try await writes.write { db in
             if let existing = try Self.receipt(db, source: request.source, eventID: request.eventID) {
                 return .duplicate(existing)
             }
@@ -110,7 +110,7 @@ extension SQLiteJobStore: IntakeLedger {
     }
 
     public func enqueueRead(_ request: NewReadJob) async throws -> EnqueueOutcome {
-        try await intakes.write { db in
+        try await writes.write { db in
             if let existing = try Self.receipt(db, source: request.source, eventID: request.eventID) {
                 return .duplicate(existing)
             }
@@ -134,7 +134,7 @@ extension SQLiteJobStore: IntakeLedger {
     public func recordRefusal(
         source: String, eventID: String, employeeID: String, failure: JobFailure, receivedAt: Date
     ) async throws -> EnqueueOutcome {
-        try await intakes.write { db in
+        try await writes.write { db in
             if let existing = try Self.receipt(db, source: source, eventID: eventID) {
                 return .duplicate(existing)
             }

@@ -6,7 +6,7 @@ public import HireBindCore
 
 extension SQLiteJobStore: JobQueue {
     public func leaseJob(for seconds: Double, now: Date) async throws -> JobLease? {
-        try await pool.write { db in
+        try await writes.write { db in
             let lease = SQLiteLease(now: now, seconds: seconds)
             // A running job whose lease expired was held by a worker that died mid-call: its outcome is unknown.
             guard
@@ -31,7 +31,7 @@ extension SQLiteJobStore: JobQueue {
     ]
 
     public func renewLease(_ lease: JobLease, for seconds: Double, now: Date) async throws {
-        try await pool.write { db in
+        try await writes.write { db in
             try db.execute(
                 sql: "UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_token = ? AND status = 'running'",
                 arguments: [now.timeIntervalSince1970 + seconds, lease.job.id, lease.token]
@@ -41,7 +41,7 @@ extension SQLiteJobStore: JobQueue {
     }
 
     public func resolveUserID(_ lease: JobLease, userID: String) async throws {
-        try await pool.write { db in
+        try await writes.write { db in
             try Self.requireLease(db, lease)
             try db.execute(sql: "UPDATE jobs SET feishu_user_id = ? WHERE id = ?", arguments: [userID, lease.job.id])
         }
@@ -50,7 +50,7 @@ extension SQLiteJobStore: JobQueue {
     public func recordMailboxCheck(_ lease: JobLease, address: String, namingTrace: JSONValue?) async throws -> MailboxClaim {
         let job = lease.job
         let trace = try Self.json(namingTrace) ?? "null"
-        return try await pool.write { db in
+        return try await writes.write { db in
             try Self.requireLease(db, lease)
             if address.lowercased() != job.exchangeAccount.lowercased() {
                 // The ledger's holder of the address, unless it is a job of the same person from the same source.
@@ -87,7 +87,7 @@ extension SQLiteJobStore: JobQueue {
     }
 
     public func retryJob(_ lease: JobLease, attempt: JobAttempt, retryAt: Date, countsAsAttempt: Bool, outcomeUnknown: Bool) async throws {
-        try await pool.write { db in
+        try await writes.write { db in
             try Self.requireLease(db, lease)
             try db.execute(
                 sql: """
@@ -104,7 +104,7 @@ extension SQLiteJobStore: JobQueue {
     }
 
     public func finishJob(_ lease: JobLease, outcome: JobOutcome, attempt: JobAttempt, callback: OutboundCallback?, now: Date) async throws {
-        try await pool.write { db in
+        try await writes.write { db in
             try Self.requireLease(db, lease)
             let t = now.timeIntervalSince1970
             switch outcome {

@@ -6,7 +6,7 @@ import HireBindCore
 
 extension SQLiteJobStore: CallbackOutbox {
     public func leaseCallback(for seconds: Double, now: Date) async throws -> CallbackDelivery? {
-        try await pool.write { db in
+        try await writes.write { db in
             let lease = SQLiteLease(now: now, seconds: seconds)
             guard
                 let row = try lease.claim(
@@ -31,7 +31,7 @@ extension SQLiteJobStore: CallbackOutbox {
     ]
 
     public func callbackDelivered(_ delivery: CallbackDelivery, answer: String, now: Date) async throws {
-        try await pool.write { db in
+        try await writes.write { db in
             try db.execute(
                 sql: """
                     UPDATE callbacks SET status = 'delivered', delivered_at = ?, lease_token = NULL, lease_expires_at = NULL,
@@ -45,7 +45,7 @@ extension SQLiteJobStore: CallbackOutbox {
     }
 
     public func callbackFailed(_ delivery: CallbackDelivery, error: String, retryAt: Date?, now: Date) async throws {
-        try await pool.write { db in
+        try await writes.write { db in
             try db.execute(
                 sql: """
                     UPDATE callbacks SET status = ?, next_attempt_at = COALESCE(?, next_attempt_at), last_error = ?,

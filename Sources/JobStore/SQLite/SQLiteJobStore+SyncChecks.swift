@@ -6,7 +6,7 @@ import HireBindCore
 
 extension SQLiteJobStore: SyncCheckQueue {
     public func leaseSyncCheck(for seconds: Double, now: Date) async throws -> SyncCheck? {
-        try await pool.write { db in
+        try await writes.write { db in
             let lease = SQLiteLease(now: now, seconds: seconds)
             guard
                 let row = try lease.claim(
@@ -34,7 +34,7 @@ extension SQLiteJobStore: SyncCheckQueue {
     ]
 
     public func syncContinues(_ check: SyncCheck, status: String?, nextCheckAt: Date, now: Date) async throws {
-        try await pool.write { db in
+        try await writes.write { db in
             try db.execute(
                 sql: """
                     UPDATE jobs SET sync_status = COALESCE(?, sync_status), sync_checks = sync_checks + 1, sync_next_check_at = ?,
@@ -48,7 +48,7 @@ extension SQLiteJobStore: SyncCheckQueue {
     }
 
     public func syncEnded(_ check: SyncCheck, status: String?, callback: OutboundCallback?, now: Date) async throws {
-        try await pool.write { db in
+        try await writes.write { db in
             try db.execute(
                 sql: """
                     UPDATE jobs SET sync_status = COALESCE(?, sync_status), sync_checks = sync_checks + 1, sync_next_check_at = NULL,

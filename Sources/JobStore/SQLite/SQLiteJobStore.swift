@@ -7,8 +7,9 @@ import GRDB
 /// survives a power cut. Its contracts are implemented one per file (`SQLiteJobStore+….swift`).
 public final class SQLiteJobStore: Sendable {
     let pool: DatabasePool
-    /// Intakes share transactions (``SQLiteGroupCommit``): one fsync for all those waiting.
-    let intakes: SQLiteGroupCommit
+    /// The hot writes share transactions (``SQLiteGroupCommit``): one fsync for all those waiting. Intakes, and the
+    /// workers' leases, renewals and settles; rare writes (requeues, purges, leadership, the token) commit alone.
+    let writes: SQLiteGroupCommit
     /// Checkpoints the write-ahead log beside the writer, never inside a commit.
     let checkpointer: SQLiteCheckpointer
     private static let opening = NSLock()
@@ -47,7 +48,7 @@ public final class SQLiteJobStore: Sendable {
         // commits would then reach the disk only at checkpoints, safe from a crash of the process but not of the
         // machine. A 202 means on disk: FULL again, on the writer, for good.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        self.intakes = SQLiteGroupCommit(pool: pool)
+        self.writes = SQLiteGroupCommit(pool: pool)
         // A file made before this version (or by hand) is made private too.
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
             try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path + suffix)
