@@ -145,7 +145,7 @@ import Testing
     }
 
     @Test func lostDeleteAnswerStillEndsUnbound() async throws {
-        try await Stack.with { stack in
+        try await Stack.with(.init { $0.feishuTimeoutSeconds = 2 }) { stack in
             let hired = try await stack.postWebhook(Stack.event("evt-hire-lost"))
             _ = try await stack.finishedJob(try #require(hired.json["job_id"] as? String))
             // The binding is deleted, but the answer comes after the client's 2-s timeout: the retry meets 195103.

@@ -215,7 +215,7 @@ struct HTTPClientRequestBuilder {
 
 @Suite struct ReconciliationTests {
     @Test func lostResponseIsReconciledWithoutASecondCreate() async throws {
-        try await Stack.with { stack in
+        try await Stack.with(.init { $0.feishuTimeoutSeconds = 2 }) { stack in
             // The binding is made, but its answer comes after the client's 2 s timeout.
             await stack.sandbox.state.inject([.lostResponse(seconds: 3)])
             let answer = try await stack.postWebhook(Stack.event("evt-lost"))
