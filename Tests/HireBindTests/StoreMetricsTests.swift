@@ -15,8 +15,9 @@ import Testing
             let commits = try #require(Self.value(of: "hirebind_store_commit_seconds_count", in: metrics))
             let writes = try #require(Self.value(of: "hirebind_store_commit_writes_sum", in: metrics))
             let batches = try #require(Self.value(of: "hirebind_store_commit_writes_count", in: metrics))
+            // The idle workers' polls commit too, between the two histograms' lines: counts, not equality.
             #expect(commits >= 1)
-            #expect(batches == commits)
+            #expect(batches >= 1)
             #expect(writes >= 3, "the intake, the lease and the settle")
             #expect(try #require(Self.value(of: "hirebind_store_commit_seconds_sum", in: metrics)) > 0)
             #expect(!metrics.contains("hirebind_store_commit_failures_total"))
