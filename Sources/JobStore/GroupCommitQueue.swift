@@ -27,30 +27,25 @@ final class GroupCommitQueue<Pending: Sendable>: Sendable {
     /// Runs `commit`, a commit (or try) of `writes` writes, counting it and telling the observer how long it took.
     func committing<T>(_ writes: Int, _ commit: () async throws -> T) async throws -> T {
         let started = ContinuousClock.now
-        do {
-            let value = try await commit()
-            record(StoreCommit(writes: writes, duration: ContinuousClock.now - started, failed: false))
-            return value
-        } catch {
-            record(StoreCommit(writes: writes, duration: ContinuousClock.now - started, failed: true))
-            throw error
-        }
+        var failed = true
+        defer { record(writes, since: started, failed: failed) }
+        let value = try await commit()
+        failed = false
+        return value
     }
 
     /// The same for a commit run on a thread of its own (SQLite's writer), which cannot await.
     func committingSynchronously<T>(_ writes: Int, _ commit: () throws -> T) throws -> T {
         let started = ContinuousClock.now
-        do {
-            let value = try commit()
-            record(StoreCommit(writes: writes, duration: ContinuousClock.now - started, failed: false))
-            return value
-        } catch {
-            record(StoreCommit(writes: writes, duration: ContinuousClock.now - started, failed: true))
-            throw error
-        }
+        var failed = true
+        defer { record(writes, since: started, failed: failed) }
+        let value = try commit()
+        failed = false
+        return value
     }
 
-    private func record(_ commit: StoreCommit) {
+    private func record(_ writes: Int, since started: ContinuousClock.Instant, failed: Bool) {
+        let commit = StoreCommit(writes: writes, duration: ContinuousClock.now - started, failed: failed)
         counts.withLock { $0 = ($0.writes + commit.writes, $0.commits + 1) }
         observer.withLock { $0 }?(commit)
     }

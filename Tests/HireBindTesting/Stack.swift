@@ -344,10 +344,8 @@ public struct Stack: Sendable {
     }
 
     /// Points the sandbox's event subscription at the `feishu` source, as saving the request URL in the console does
-    /// (the challenge included); returns the sandbox's answer.
-    /// Subscribes the service's Feishu endpoint to the sandbox's directory events. The sandbox, as Feishu, gives the URL
-    /// challenge 3 s; on a loaded machine that is sometimes missed, and as an administrator clicks "verify" again, the
-    /// subscription is tried up to three times before its last answer is returned.
+    /// (the challenge included); returns the sandbox's answer. The sandbox, as Feishu, gives the challenge 3 s; a loaded
+    /// machine sometimes misses it, so, as an administrator clicks "verify" again, it is tried up to three times.
     public func subscribeDirectoryEvents(retryDelays: [Double] = [0.2, 0.4, 0.8]) async throws -> Answer {
         var answer: Answer
         var attempt = 0
